@@ -1,0 +1,753 @@
+"""Set up, serve and test the KPA-Cité Odoo 18 project.
+
+Standard library only: this runs before the virtualenv exists.
+
+    ./kpa run     set up whatever is missing, then serve http://localhost:8069
+    ./kpa test    set up, then run every test; last line "N passed, N failed"
+
+Every set-up problem ends with one sentence saying what to do (exit status 2).
+"""
+
+import argparse
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import pwd
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import sysconfig
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from string import Template
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCAL = ROOT / ".local"
+VENV = ROOT / ".venv"
+ADDONS = ROOT / "addons"
+MODULES = ("kpa_cooperative", "kpa_marketplace")
+ODOO_GIT = "https://github.com/odoo/odoo.git"
+ODOO_BRANCH = "18.0"
+RUN_DB = "kpa"
+TEST_DB = "kpa_test"
+LANG = "fr_FR"
+PG_PORT = 5432
+PG_USER = "odoo"
+# HttpCase classes (URL checks and browser tours) carry this tag and run in
+# Odoo's own runner, which serves HTTP; pytest-odoo runs every other test.
+HTTP_TAG = "kpa_http"
+
+
+class SetupError(Exception):
+    """A condition the user must fix; its text is the one sentence we print."""
+
+
+def say(message):
+    print(f"[kpa] {message}", flush=True)
+
+
+def run(cmd, check=True, quiet=False, **kwargs):
+    """Run a command; on failure raise SetupError unless check is False."""
+    if quiet:
+        kwargs.setdefault("stdout", subprocess.PIPE)
+        kwargs.setdefault("stderr", subprocess.STDOUT)
+        kwargs.setdefault("text", True)
+    try:
+        proc = subprocess.run(cmd, check=False, **kwargs)
+    except FileNotFoundError as exc:
+        raise SetupError(f"{cmd[0]} was not found: {exc.strerror}.") from exc
+    if check and proc.returncode:
+        if quiet and proc.stdout:
+            print(proc.stdout, file=sys.stderr)
+        raise SetupError(
+            f"'{' '.join(map(str, cmd[:3]))} …' failed (exit status "
+            f"{proc.returncode}); the lines above say why."
+        )
+    return proc
+
+
+@contextlib.contextmanager
+def setup_lock():
+    """Serialise set-up steps between concurrent ./kpa calls."""
+    LOCAL.mkdir(exist_ok=True)
+    with open(LOCAL / "setup.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def digest(*parts):
+    sha = hashlib.sha256()
+    for part in parts:
+        sha.update(part if isinstance(part, bytes) else str(part).encode())
+        sha.update(b"\0")
+    return sha.hexdigest()
+
+
+# === SYSTEM PACKAGES === #
+
+
+def can_use_apt():
+    if os.environ.get("KPA_NO_APT") or not shutil.which("apt-get"):
+        return None
+    if os.geteuid() == 0:
+        return []
+    if shutil.which("sudo") and sys.stdin.isatty():
+        return ["sudo"]
+    return None
+
+
+def ensure_packages(missing, why):
+    """Install Debian packages when allowed, else explain how to."""
+    if not missing:
+        return
+    packages = " ".join(sorted(missing))
+    prefix = can_use_apt()
+    if prefix is None:
+        raise SetupError(
+            f"{why} is missing: install it with 'sudo apt install {packages}', "
+            "then run the command again."
+        )
+    say(f"installing Debian packages for {why}: {packages}")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    proc = run(prefix + ["apt-get", "install", "-y", "-q", *sorted(missing)],
+               check=False, env=env)
+    if proc.returncode:
+        run(prefix + ["apt-get", "update", "-q"], check=False, env=env)
+        run(prefix + ["apt-get", "install", "-y", "-q", *sorted(missing)], env=env)
+
+
+def ensure_build_tools():
+    """What pip needs to build psycopg2 from source on Python 3.11."""
+    missing = set()
+    if not shutil.which("gcc"):
+        missing.add("gcc")
+    if not shutil.which("pg_config"):
+        missing.add("libpq-dev")
+    if not (Path(sysconfig.get_paths()["include"]) / "Python.h").exists():
+        missing.add("python3.11-dev")
+    try:
+        import ensurepip  # noqa: F401 pylint: disable=import-outside-toplevel,unused-import
+    except ImportError:
+        missing.add("python3.11-venv")
+    ensure_packages(missing, "a build tool for the Python dependencies")
+
+
+def find_chrome():
+    for name in ("google-chrome", "chromium", "chromium-browser", "google-chrome-stable"):
+        if shutil.which(name):
+            return shutil.which(name)
+    return None
+
+
+def ensure_chrome():
+    if find_chrome():
+        return
+    ensure_packages({"chromium"}, "Chromium (the browser tours run in it)")
+    if not find_chrome():
+        raise SetupError(
+            "Chromium is needed for the browser tours: install it with "
+            "'sudo apt install chromium', then run the tests again."
+        )
+
+
+# === ODOO SOURCE === #
+
+
+def cache_dir():
+    if os.environ.get("KPA_CACHE_DIR"):
+        return Path(os.environ["KPA_CACHE_DIR"]).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "kpa-cite"
+
+
+def odoo_version(src):
+    release = src / "odoo" / "release.py"
+    match = re.search(r"^version_info\s*=\s*\(\s*([^,]+),\s*([^,]+),",
+                      release.read_text(errors="replace"), re.M)
+    if not match:
+        return "an unknown version"
+    return ".".join(part.strip().strip("'\"") for part in match.groups())
+
+
+def odoo_source():
+    """Return the Odoo 18.0 tree: $ODOO_SRC, else the cached shallow clone."""
+    if os.environ.get("ODOO_SRC"):
+        src = Path(os.environ["ODOO_SRC"]).expanduser().resolve()
+        if not (src / "odoo" / "release.py").is_file() or not (src / "odoo-bin").is_file():
+            raise SetupError(
+                f"ODOO_SRC={src} is not an Odoo source tree (no odoo-bin or "
+                "odoo/release.py): point ODOO_SRC at an Odoo 18.0 checkout, or "
+                "unset it to use the cached clone."
+            )
+        origin = "ODOO_SRC"
+    else:
+        src = cache_dir() / "odoo-18.0"
+        origin = "the cache"
+        if not (src / "odoo" / "release.py").is_file():
+            clone_odoo(src)
+    version = odoo_version(src)
+    if version != "18.0":
+        raise SetupError(
+            f"{src} (from {origin}) holds Odoo {version}, not 18.0: set ODOO_SRC "
+            "to an Odoo 18.0 source tree, or unset it to use the cached clone."
+        )
+    return src
+
+
+def clone_odoo(src):
+    if not shutil.which("git"):
+        raise SetupError(
+            "git is needed to download Odoo 18.0: install it with "
+            "'sudo apt install git', or set ODOO_SRC to an Odoo 18.0 source tree."
+        )
+    say(f"downloading Odoo {ODOO_BRANCH} (shallow clone of {ODOO_GIT}) into {src}")
+    partial = src.with_name(src.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.parent.mkdir(parents=True, exist_ok=True)
+    proc = run(["git", "clone", "--depth", "1", "--branch", ODOO_BRANCH,
+                "--single-branch", ODOO_GIT, str(partial)], check=False)
+    if proc.returncode:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise SetupError(
+            f"Odoo {ODOO_BRANCH} could not be downloaded from {ODOO_GIT}: check "
+            "the network, or set ODOO_SRC to an Odoo 18.0 source tree."
+        )
+    partial.rename(src)
+
+
+def addons_path(src):
+    paths = [ADDONS]
+    if (src / "addons" / "web").is_dir():  # a git checkout keeps addons beside odoo/
+        paths.append(src / "addons")
+    paths.append(src / "odoo" / "addons")
+    return ",".join(str(path) for path in paths)
+
+
+# === VIRTUALENV === #
+
+
+def python_bin():
+    return VENV / "bin" / "python"
+
+
+def ensure_venv(src):
+    requirements = [ROOT / "requirements.txt"]
+    wanted = digest(*(path.read_bytes() for path in requirements), src, sys.version)
+    stamp = VENV / ".kpa-stamp"
+    if python_bin().exists() and stamp.exists() and stamp.read_text() == wanted:
+        return
+    ensure_build_tools()
+    if not python_bin().exists():
+        say(f"creating the virtualenv {VENV}")
+        run([sys.executable, "-m", "venv", str(VENV)])
+    say("installing the Python dependencies (requirements.txt)")
+    pip = [str(python_bin()), "-m", "pip", "--disable-pip-version-check"]
+    run(pip + ["install", "-q", "--upgrade", "pip", "setuptools", "wheel"])
+    proc = run(pip + ["install", "-q", "-r", str(ROOT / "requirements.txt")], check=False)
+    if proc.returncode:
+        raise SetupError(
+            "Installing the Python dependencies failed (see pip's lines above): "
+            "fix what pip reports, then run the command again."
+        )
+    site = Path(run([str(python_bin()), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                    quiet=True).stdout.strip())
+    # Odoo is used from its source tree, not installed: a .pth makes it importable.
+    (site / "kpa_odoo_src.pth").write_text(f"{src}\n")
+    stamp.write_text(wanted)
+
+
+# === POSTGRESQL === #
+
+
+def external_server():
+    return any(os.environ.get(name) for name in ("PGHOST", "PGPORT", "PGHOSTADDR", "PGSERVICE"))
+
+
+def pg_bindir():
+    candidates = []
+    if os.environ.get("KPA_PG_BINDIR"):
+        candidates.append(Path(os.environ["KPA_PG_BINDIR"]))
+    else:
+        if shutil.which("pg_config"):
+            proc = run(["pg_config", "--bindir"], check=False, quiet=True)
+            if proc.returncode == 0:
+                candidates.append(Path(proc.stdout.strip()))
+        versions = sorted(Path("/usr/lib/postgresql").glob("*/bin"),
+                          key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0,
+                          reverse=True)
+        candidates.extend(versions)
+        if shutil.which("initdb"):
+            candidates.append(Path(shutil.which("initdb")).resolve().parent)
+    for bindir in candidates:
+        if all((bindir / tool).exists() for tool in ("initdb", "pg_ctl", "postgres")):
+            return bindir
+    raise SetupError(
+        "PostgreSQL server binaries (initdb, pg_ctl, postgres) were not found: "
+        "install them with 'sudo apt install postgresql', or set PGHOST (and "
+        "PGPORT, PGUSER, PGPASSWORD) to use an existing server."
+    )
+
+
+class LocalCluster:
+    """A PostgreSQL cluster of the project's own, reachable by Unix socket only."""
+
+    def __init__(self, bindir):
+        self.bindir = bindir
+        self.os_user = self._os_user()
+        self.root = self._root()
+        self.data = self.root / "data"
+        self.sockets = self.root / "run"
+        self.log = self.root / "postgres.log"
+
+    @staticmethod
+    def _os_user():
+        """initdb and postgres refuse root: as root, run them as a system user."""
+        if os.geteuid() != 0:
+            return None
+        for name in ("postgres", "kpa-postgres"):
+            with contextlib.suppress(KeyError):
+                pwd.getpwnam(name)
+                return name
+        run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
+             "kpa-postgres"], quiet=True)
+        return "kpa-postgres"
+
+    def as_owner(self, cmd):
+        if self.os_user:
+            return ["runuser", "-u", self.os_user, "--", *cmd]
+        return cmd
+
+    def _reachable(self, path):
+        if not self.os_user:
+            return True
+        return run(self.as_owner(["test", "-x", str(path)]), check=False,
+                   quiet=True, cwd="/").returncode == 0
+
+    def _root(self):
+        local = LOCAL / "postgres"
+        socket_file = local / "run" / f".s.PGSQL.{PG_PORT}"
+        local.mkdir(parents=True, exist_ok=True)
+        if len(str(socket_file)) < 100 and self._reachable(LOCAL):
+            return local
+        # The project sits where the cluster's user cannot go (a home of mode
+        # 700) or its path is too long for a socket: use a folder of its own.
+        fallback = Path("/var/tmp") / f"kpa-cite-{digest(ROOT)[:12]}" / "postgres"
+        fallback.mkdir(parents=True, exist_ok=True)
+        (local / "WHERE").write_text(f"This project's cluster lives in {fallback}\n")
+        return fallback
+
+    def ensure(self):
+        for path in (self.root, self.sockets):
+            path.mkdir(parents=True, exist_ok=True)
+            if self.os_user:
+                shutil.chown(path, self.os_user)
+        if not (self.data / "PG_VERSION").exists():
+            say(f"creating the project's PostgreSQL cluster in {self.data}")
+            shutil.rmtree(self.data, ignore_errors=True)
+            self.data.mkdir()
+            if self.os_user:
+                shutil.chown(self.data, self.os_user)
+            self.pg(["initdb", "-D", str(self.data), "-U", PG_USER, "--auth=trust",
+                     "-E", "UTF8", "--locale=C.UTF-8", "--no-instructions"], quiet=True)
+        if self.pg(["pg_ctl", "status", "-D", str(self.data)], check=False,
+                   quiet=True).returncode != 0:
+            say("starting the project's PostgreSQL cluster")
+            options = (f"-p {PG_PORT} -c listen_addresses='' "
+                       f"-c unix_socket_directories='{self.sockets}' "
+                       "-c fsync=off -c synchronous_commit=off -c full_page_writes=off")
+            proc = self.pg(["pg_ctl", "start", "-w", "-t", "60", "-D", str(self.data),
+                            "-l", str(self.log), "-o", options], check=False, quiet=True)
+            if proc.returncode:
+                raise SetupError(
+                    f"The project's PostgreSQL cluster did not start: read {self.log}, "
+                    "fix what it says (or delete the folder to start afresh), then "
+                    "run the command again."
+                )
+        return {"db_host": str(self.sockets), "db_port": str(PG_PORT),
+                "db_user": PG_USER, "db_password": "False"}
+
+    def pg(self, cmd, **kwargs):
+        cmd = [str(self.bindir / cmd[0]), *cmd[1:]]
+        return run(self.as_owner(cmd), cwd="/", **kwargs)
+
+    def stop(self):
+        if (self.data / "PG_VERSION").exists():
+            self.pg(["pg_ctl", "stop", "-D", str(self.data), "-m", "fast"],
+                    check=False, quiet=True)
+
+
+def database_settings():
+    if external_server():
+        settings = {
+            "db_host": os.environ.get("PGHOST") or os.environ.get("PGHOSTADDR") or "False",
+            "db_port": os.environ.get("PGPORT") or "False",
+            "db_user": os.environ.get("PGUSER") or "False",
+            "db_password": os.environ.get("PGPASSWORD") or "False",
+        }
+        return settings, None
+    cluster = LocalCluster(pg_bindir())
+    return cluster.ensure(), cluster
+
+
+def check_server(settings):
+    """Connect once, so a wrong PG* setting is one sentence, not a traceback."""
+    code = (
+        "import sys, psycopg2\n"
+        "kw = {k: v for k, v in dict(host=sys.argv[1], port=sys.argv[2], user=sys.argv[3],"
+        " password=sys.argv[4]).items() if v != 'False'}\n"
+        "try:\n"
+        "    psycopg2.connect(dbname='postgres', **kw).close()\n"
+        "except psycopg2.Error as e:\n"
+        "    print(str(e).strip().splitlines()[0]); sys.exit(1)\n"
+    )
+    proc = run([str(python_bin()), "-c", code, settings["db_host"], settings["db_port"],
+                settings["db_user"], settings["db_password"]], check=False, quiet=True)
+    if proc.returncode:
+        where = "the server given by PGHOST/PGPORT" if external_server() else "the project's cluster"
+        raise SetupError(
+            f"Cannot connect to {where} ({proc.stdout.strip()}): check the PG* "
+            "variables, or unset PGHOST and PGPORT to use the project's own cluster."
+        )
+
+
+# === ODOO === #
+
+
+def write_config(src, settings, name="odoo.conf"):
+    admin_file = LOCAL / "admin_passwd"
+    if not admin_file.exists():
+        admin_file.write_text(secrets.token_urlsafe(18))
+        admin_file.chmod(0o600)
+    template = Template((ROOT / "config" / "odoo.local.conf").read_text())
+    conf = LOCAL / name
+    conf.write_text(template.substitute(
+        addons_path=addons_path(src),
+        data_dir=LOCAL / "filestore",
+        admin_passwd=admin_file.read_text().strip(),
+        **settings,
+    ))
+    return conf
+
+
+def odoo_cmd(src, conf, *args):
+    return [str(python_bin()), str(src / "odoo-bin"), "-c", str(conf), *args]
+
+
+def addons_digest():
+    sha = hashlib.sha256()
+    for path in sorted(ADDONS.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            sha.update(str(path.relative_to(ADDONS)).encode())
+            sha.update(path.read_bytes())
+    return sha.hexdigest()
+
+
+def module_states(conf, dbname):
+    """{module: state} of a database, or None when it does not exist."""
+    code = (
+        "import configparser, json, sys, psycopg2\n"
+        "c = configparser.ConfigParser(); c.read(sys.argv[1]); o = c['options']\n"
+        "kw = {k: o[f'db_{k}'] for k in ('host', 'port', 'user', 'password') if o[f'db_{k}'] != 'False'}\n"
+        "cn = psycopg2.connect(dbname='postgres', **kw)\n"
+        "cr = cn.cursor(); cr.execute('SELECT 1 FROM pg_database WHERE datname=%s', [sys.argv[2]])\n"
+        "if not cr.fetchone(): print('null'); sys.exit()\n"
+        "cn.close(); cn = psycopg2.connect(dbname=sys.argv[2], **kw); cr = cn.cursor()\n"
+        "try:\n"
+        "    cr.execute('SELECT name, state FROM ir_module_module')\n"
+        "    print(json.dumps(dict(cr.fetchall())))\n"
+        "except psycopg2.Error:\n"
+        "    print('{}')\n"
+    )
+    proc = run([str(python_bin()), "-c", code, str(conf), dbname], quiet=True)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def drop_database(src, conf, dbname):
+    """Drop a database and its filestore (no error when it does not exist)."""
+    run([str(python_bin()), str(src / "odoo-bin"), "db", "-c", str(conf), "drop", dbname],
+        check=False, quiet=True)
+
+
+def create_database(src, conf, dbname, extra=()):
+    say(f"creating the database '{dbname}' with {', '.join(MODULES)}, the demo "
+        "network and French (about 2 minutes)")
+    started = time.monotonic()
+    proc = run(odoo_cmd(src, conf, "-d", dbname, "-i", ",".join(MODULES),
+                        f"--load-language={LANG}", "--stop-after-init",
+                        "--log-level=warn", *extra), check=False)
+    if proc.returncode:
+        drop_database(src, conf, dbname)
+        raise SetupError(
+            f"Installing the modules into '{dbname}' failed (the log above says "
+            "why): fix the module, then run the command again."
+        )
+    say(f"database '{dbname}' ready in {time.monotonic() - started:.0f} s")
+
+
+def ensure_run_database(src, conf, dbname):
+    stamp = LOCAL / f"{dbname}.addons-sha256"
+    states = module_states(conf, dbname)
+    if states is not None and any(states.get(m) != "installed" for m in MODULES):
+        say(f"the database '{dbname}' is incomplete: creating it again")
+        drop_database(src, conf, dbname)
+        states = None
+    if states is None:
+        create_database(src, conf, dbname)
+        stamp.write_text(addons_digest())
+        return
+    current = addons_digest()
+    if not stamp.exists() or stamp.read_text() != current:
+        say(f"the modules changed since the last run: updating '{dbname}'")
+        run(odoo_cmd(src, conf, "-d", dbname, "-u", ",".join(MODULES),
+                     "--stop-after-init", "--log-level=warn"))
+        stamp.write_text(current)
+
+
+def check_port(port):
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("0.0.0.0", port))
+        except OSError as exc:
+            raise SetupError(
+                f"Port {port} is in use ({exc.strerror}): stop the program "
+                "listening on it (often another Odoo), or choose another port, "
+                f"e.g. KPA_HTTP_PORT={port + 1} ./kpa run."
+            ) from exc
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def setup():
+    """Everything run and test share: Odoo source, venv, PostgreSQL, config."""
+    src = odoo_source()
+    with setup_lock():
+        if not external_server():
+            pg_bindir()  # fail early, before any download
+        ensure_venv(src)
+        settings, cluster = database_settings()
+        check_server(settings)
+        conf = write_config(src, settings)
+    return src, conf, cluster
+
+
+# === COMMANDS === #
+
+
+def cmd_run(args):
+    port = int(os.environ.get("KPA_HTTP_PORT", "8069"))
+    odoo_source()
+    check_port(port)
+    src, conf, _cluster = setup()
+    with setup_lock():
+        ensure_run_database(src, conf, args.db)
+    check_port(port)
+    say(f"serving Odoo on http://localhost:{port} (database '{args.db}', "
+        "login admin / password admin); Ctrl+C stops it")
+    cmd = odoo_cmd(src, conf, "-d", args.db, f"--db-filter=^{re.escape(args.db)}$",
+                   f"--http-port={port}", *args.odoo_args)
+    os.execv(cmd[0], cmd)
+
+
+def parse_odoo_summary(log_text):
+    match = None
+    for match in re.finditer(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database", log_text):
+        pass
+    if not match:
+        return None
+    failed, errors, total = map(int, match.groups())
+    return total - failed - errors, failed + errors
+
+
+def run_odoo_logged(cmd, log_path):
+    """Run odoo-bin with tests; keep the whole log, show what matters."""
+    started = time.monotonic()
+    shown = re.compile(r" (ERROR|CRITICAL) |odoo\.tests\.result|post-tests in| WARNING .*kpa")
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                text=True, bufsize=1)
+        for line in proc.stdout:
+            log.write(line)
+            if shown.search(line):
+                print(line.rstrip(), flush=True)
+        proc.wait()
+    say(f"Odoo runner finished in {time.monotonic() - started:.0f} s (log: {log_path})")
+    summary = parse_odoo_summary(log_path.read_text(errors="replace"))
+    if summary is None:
+        say("the Odoo runner ended without a test report: counted as 1 failure")
+        return 0, 1
+    passed, failed = summary
+    if proc.returncode and not failed:
+        say(f"the Odoo runner exited with status {proc.returncode}: counted as 1 failure")
+        failed = 1
+    return passed, failed
+
+
+def run_pytest(conf, dbname, paths, extra, junit):
+    say(f"pytest-odoo on '{dbname}': {' '.join(paths)}")
+    cmd = [str(VENV / "bin" / "pytest"), *paths, f"--odoo-config={conf}",
+           f"--odoo-database={dbname}", "-p", "no:cacheprovider",
+           f"--junitxml={junit}", "-q", "-ra", *extra]
+    junit.unlink(missing_ok=True)
+    proc = subprocess.run(cmd, cwd=ROOT, check=False)
+    if not junit.exists():
+        say(f"pytest ended without a report (exit status {proc.returncode}): counted as 1 failure")
+        return 0, 1
+    total = failed = skipped = 0
+    for suite in ET.parse(junit).getroot().iter("testsuite"):
+        total += int(suite.get("tests", 0))
+        failed += int(suite.get("failures", 0)) + int(suite.get("errors", 0))
+        skipped += int(suite.get("skipped", 0))
+    if proc.returncode not in (0, 1) and not failed:  # usage or internal error
+        failed = 1
+    # A skipped test is not counted as passed; pytest lists it above (-ra).
+    return total - failed - skipped, failed
+
+
+def cmd_test(args):
+    src, conf, _cluster = setup()
+    if not args.no_http:
+        ensure_chrome()
+    logs = LOCAL / "logs"
+    logs.mkdir(exist_ok=True)
+    dbname = args.db
+    started = time.monotonic()
+    passed = failed = 0
+    if not args.keep_db:
+        drop_database(src, conf, dbname)
+    exists = module_states(conf, dbname) is not None
+    if args.no_http:
+        if not exists:
+            create_database(src, conf, dbname)
+    else:
+        tags = args.tags or HTTP_TAG
+        common = ["--test-enable", f"--test-tags={tags}", f"--http-port={free_port()}",
+                  "--stop-after-init", "--max-cron-threads=0", "--log-level=info"]
+        if exists:
+            say(f"Odoo runner: update the modules in '{dbname}', then tests tagged {tags}")
+            cmd = odoo_cmd(src, conf, "-d", dbname, "-u", ",".join(MODULES), *common)
+        else:
+            say(f"Odoo runner: install the modules into '{dbname}', then tests tagged {tags}")
+            cmd = odoo_cmd(src, conf, "-d", dbname, "-i", ",".join(MODULES),
+                           f"--load-language={LANG}", *common)
+        p, f = run_odoo_logged(cmd, logs / f"{dbname}-odoo.log")
+        passed, failed = passed + p, failed + f
+    if not args.no_pytest:
+        paths = args.paths or [str(ADDONS / m / "tests") for m in MODULES] + ["tests"]
+        p, f = run_pytest(conf, dbname, paths, args.pytest_args, logs / f"{dbname}-pytest.xml")
+        passed, failed = passed + p, failed + f
+    say(f"whole test run: {time.monotonic() - started:.0f} s")
+    print(f"{passed} passed, {failed} failed", flush=True)
+    return 1 if failed else 0
+
+
+def cmd_setup(args):
+    src, conf, _cluster = setup()
+    say(f"ready: Odoo {src}, config {conf}")
+    return 0
+
+
+def cmd_stop(args):
+    if external_server():
+        say("PGHOST/PGPORT point at another server: nothing of ours to stop")
+        return 0
+    LocalCluster(pg_bindir()).stop()
+    say("the project's PostgreSQL cluster is stopped")
+    return 0
+
+
+def cmd_shell(args):
+    src, conf, _cluster = setup()
+    cmd = [str(python_bin()), str(src / "odoo-bin"), "shell", "-c", str(conf), "-d", args.db,
+           "--no-http", *args.odoo_args]
+    os.execv(cmd[0], cmd)
+
+
+def cmd_lint(args):
+    src = odoo_source()
+    with setup_lock():
+        ensure_venv(src)
+        dev = ROOT / "requirements-dev.txt"
+        stamp = VENV / ".kpa-dev-stamp"
+        if not stamp.exists() or stamp.read_text() != digest(dev.read_bytes()):
+            run([str(python_bin()), "-m", "pip", "install", "-q", "--disable-pip-version-check",
+                 "-r", str(dev)])
+            stamp.write_text(digest(dev.read_bytes()))
+    bindir = VENV / "bin"
+    failed = 0
+    for cmd in (
+        [bindir / "ruff", "check", "addons", "tests", "tools"],
+        [bindir / "ruff", "format", "--check", "addons", "tests", "tools"],
+        [bindir / "pylint", "--rcfile=.pylintrc", "addons/kpa_cooperative", "addons/kpa_marketplace"],
+    ):
+        say(" ".join(map(str, cmd[1:])))
+        failed += subprocess.run([str(c) for c in cmd], cwd=ROOT, check=False).returncode != 0
+    return 1 if failed else 0
+
+
+def cmd_bench(args):
+    src, conf, _cluster = setup()
+    cmd = [str(python_bin()), str(ROOT / "tests" / "benchmarks" / "run.py"), "--odoo-src", str(src),
+           "--config", str(conf), *args.bench_args]
+    return subprocess.run(cmd, cwd=ROOT, check=False).returncode
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="./kpa", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("run", help="set up, then serve Odoo with the demo network")
+    p.add_argument("--db", default=RUN_DB)
+    p.add_argument("odoo_args", nargs=argparse.REMAINDER, help="extra odoo-bin options")
+    p.set_defaults(func=cmd_run)
+    p = sub.add_parser("test", help="set up, then run the whole test suite")
+    p.add_argument("--db", default=os.environ.get("KPA_TEST_DB", TEST_DB))
+    p.add_argument("--keep-db", action="store_true",
+                   help="reuse the test database (update the modules) instead of recreating it")
+    p.add_argument("--tags", help=f"Odoo --test-tags for the runner part (default: {HTTP_TAG})")
+    p.add_argument("--no-http", action="store_true", help="skip the Odoo runner part")
+    p.add_argument("--no-pytest", action="store_true", help="skip the pytest-odoo part")
+    p.add_argument("paths", nargs="*", help="pytest paths (default: every test folder)")
+    p.add_argument("--pytest-args", nargs=argparse.REMAINDER, default=[],
+                   help="extra pytest options, e.g. --pytest-args -k slug -x")
+    p.set_defaults(func=cmd_test)
+    p = sub.add_parser("setup", help="only set up (venv, Odoo, PostgreSQL)")
+    p.set_defaults(func=cmd_setup)
+    p = sub.add_parser("stop", help="stop the project's PostgreSQL cluster")
+    p.set_defaults(func=cmd_stop)
+    p = sub.add_parser("shell", help="Odoo shell on a database")
+    p.add_argument("--db", default=RUN_DB)
+    p.add_argument("odoo_args", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_shell)
+    p = sub.add_parser("lint", help="ruff and pylint-odoo, as configured in the repo")
+    p.set_defaults(func=cmd_lint)
+    p = sub.add_parser("bench", help="benchmarks against plain Odoo (tests/benchmarks)")
+    p.add_argument("bench_args", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_bench)
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args) or 0
+    except SetupError as exc:
+        print(f"kpa: {exc}", file=sys.stderr, flush=True)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    sys.exit(main())
