@@ -119,8 +119,11 @@ def ensure_packages(missing, why):
         )
     say(f"installing Debian packages for {why}: {packages}")
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    proc = run(prefix + ["apt-get", "install", "-y", "-q", *sorted(missing)],
-               check=False, env=env)
+    proc = run(
+        prefix + ["apt-get", "install", "-y", "-q", *sorted(missing)],
+        check=False,
+        env=env,
+    )
     if proc.returncode:
         run(prefix + ["apt-get", "update", "-q"], check=False, env=env)
         run(prefix + ["apt-get", "install", "-y", "-q", *sorted(missing)], env=env)
@@ -143,7 +146,12 @@ def ensure_build_tools():
 
 
 def find_chrome():
-    for name in ("google-chrome", "chromium", "chromium-browser", "google-chrome-stable"):
+    for name in (
+        "google-chrome",
+        "chromium",
+        "chromium-browser",
+        "google-chrome-stable",
+    ):
         if shutil.which(name):
             return shutil.which(name)
     return None
@@ -172,8 +180,11 @@ def cache_dir():
 
 def odoo_version(src):
     release = src / "odoo" / "release.py"
-    match = re.search(r"^version_info\s*=\s*\(\s*([^,]+),\s*([^,]+),",
-                      release.read_text(errors="replace"), re.M)
+    match = re.search(
+        r"^version_info\s*=\s*\(\s*([^,]+),\s*([^,]+),",
+        release.read_text(errors="replace"),
+        re.M,
+    )
     if not match:
         return "an unknown version"
     return ".".join(part.strip().strip("'\"") for part in match.groups())
@@ -183,7 +194,10 @@ def odoo_source():
     """Return the Odoo 18.0 tree: $ODOO_SRC, else the cached shallow clone."""
     if os.environ.get("ODOO_SRC"):
         src = Path(os.environ["ODOO_SRC"]).expanduser().resolve()
-        if not (src / "odoo" / "release.py").is_file() or not (src / "odoo-bin").is_file():
+        if (
+            not (src / "odoo" / "release.py").is_file()
+            or not (src / "odoo-bin").is_file()
+        ):
             raise SetupError(
                 f"ODOO_SRC={src} is not an Odoo source tree (no odoo-bin or "
                 "odoo/release.py): point ODOO_SRC at an Odoo 18.0 checkout, or "
@@ -214,8 +228,20 @@ def clone_odoo(src):
     partial = src.with_name(src.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
     partial.parent.mkdir(parents=True, exist_ok=True)
-    proc = run(["git", "clone", "--depth", "1", "--branch", ODOO_BRANCH,
-                "--single-branch", ODOO_GIT, str(partial)], check=False)
+    proc = run(
+        [
+            "git",
+            "clone",
+            "--depth",
+            "1",
+            "--branch",
+            ODOO_BRANCH,
+            "--single-branch",
+            ODOO_GIT,
+            str(partial),
+        ],
+        check=False,
+    )
     if proc.returncode:
         shutil.rmtree(partial, ignore_errors=True)
         raise SetupError(
@@ -253,14 +279,24 @@ def ensure_venv(src):
     say("installing the Python dependencies (requirements.txt)")
     pip = [str(python_bin()), "-m", "pip", "--disable-pip-version-check"]
     run(pip + ["install", "-q", "--upgrade", "pip", "setuptools", "wheel"])
-    proc = run(pip + ["install", "-q", "-r", str(ROOT / "requirements.txt")], check=False)
+    proc = run(
+        pip + ["install", "-q", "-r", str(ROOT / "requirements.txt")], check=False
+    )
     if proc.returncode:
         raise SetupError(
             "Installing the Python dependencies failed (see pip's lines above): "
             "fix what pip reports, then run the command again."
         )
-    site = Path(run([str(python_bin()), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                    quiet=True).stdout.strip())
+    site = Path(
+        run(
+            [
+                str(python_bin()),
+                "-c",
+                "import sysconfig; print(sysconfig.get_paths()['purelib'])",
+            ],
+            quiet=True,
+        ).stdout.strip()
+    )
     # Odoo is used from its source tree, not installed: a .pth makes it importable.
     (site / "kpa_odoo_src.pth").write_text(f"{src}\n")
     stamp.write_text(wanted)
@@ -270,7 +306,9 @@ def ensure_venv(src):
 
 
 def external_server():
-    return any(os.environ.get(name) for name in ("PGHOST", "PGPORT", "PGHOSTADDR", "PGSERVICE"))
+    return any(
+        os.environ.get(name) for name in ("PGHOST", "PGPORT", "PGHOSTADDR", "PGSERVICE")
+    )
 
 
 def pg_bindir():
@@ -282,9 +320,11 @@ def pg_bindir():
             proc = run(["pg_config", "--bindir"], check=False, quiet=True)
             if proc.returncode == 0:
                 candidates.append(Path(proc.stdout.strip()))
-        versions = sorted(Path("/usr/lib/postgresql").glob("*/bin"),
-                          key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0,
-                          reverse=True)
+        versions = sorted(
+            Path("/usr/lib/postgresql").glob("*/bin"),
+            key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0,
+            reverse=True,
+        )
         candidates.extend(versions)
         if shutil.which("initdb"):
             candidates.append(Path(shutil.which("initdb")).resolve().parent)
@@ -318,8 +358,17 @@ class LocalCluster:
             with contextlib.suppress(KeyError):
                 pwd.getpwnam(name)
                 return name
-        run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
-             "kpa-postgres"], quiet=True)
+        run(
+            [
+                "useradd",
+                "--system",
+                "--no-create-home",
+                "--shell",
+                "/usr/sbin/nologin",
+                "kpa-postgres",
+            ],
+            quiet=True,
+        )
         return "kpa-postgres"
 
     def as_owner(self, cmd):
@@ -330,8 +379,15 @@ class LocalCluster:
     def _reachable(self, path):
         if not self.os_user:
             return True
-        return run(self.as_owner(["test", "-x", str(path)]), check=False,
-                   quiet=True, cwd="/").returncode == 0
+        return (
+            run(
+                self.as_owner(["test", "-x", str(path)]),
+                check=False,
+                quiet=True,
+                cwd="/",
+            ).returncode
+            == 0
+        )
 
     def _root(self):
         local = LOCAL / "postgres"
@@ -357,24 +413,62 @@ class LocalCluster:
             self.data.mkdir()
             if self.os_user:
                 shutil.chown(self.data, self.os_user)
-            self.pg(["initdb", "-D", str(self.data), "-U", PG_USER, "--auth=trust",
-                     "-E", "UTF8", "--locale=C.UTF-8", "--no-instructions"], quiet=True)
-        if self.pg(["pg_ctl", "status", "-D", str(self.data)], check=False,
-                   quiet=True).returncode != 0:
+            self.pg(
+                [
+                    "initdb",
+                    "-D",
+                    str(self.data),
+                    "-U",
+                    PG_USER,
+                    "--auth=trust",
+                    "-E",
+                    "UTF8",
+                    "--locale=C.UTF-8",
+                    "--no-instructions",
+                ],
+                quiet=True,
+            )
+        if (
+            self.pg(
+                ["pg_ctl", "status", "-D", str(self.data)], check=False, quiet=True
+            ).returncode
+            != 0
+        ):
             say("starting the project's PostgreSQL cluster")
-            options = (f"-p {PG_PORT} -c listen_addresses='' "
-                       f"-c unix_socket_directories='{self.sockets}' "
-                       "-c fsync=off -c synchronous_commit=off -c full_page_writes=off")
-            proc = self.pg(["pg_ctl", "start", "-w", "-t", "60", "-D", str(self.data),
-                            "-l", str(self.log), "-o", options], check=False, quiet=True)
+            options = (
+                f"-p {PG_PORT} -c listen_addresses='' "
+                f"-c unix_socket_directories='{self.sockets}' "
+                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+            )
+            proc = self.pg(
+                [
+                    "pg_ctl",
+                    "start",
+                    "-w",
+                    "-t",
+                    "60",
+                    "-D",
+                    str(self.data),
+                    "-l",
+                    str(self.log),
+                    "-o",
+                    options,
+                ],
+                check=False,
+                quiet=True,
+            )
             if proc.returncode:
                 raise SetupError(
                     f"The project's PostgreSQL cluster did not start: read {self.log}, "
                     "fix what it says (or delete the folder to start afresh), then "
                     "run the command again."
                 )
-        return {"db_host": str(self.sockets), "db_port": str(PG_PORT),
-                "db_user": PG_USER, "db_password": "False"}
+        return {
+            "db_host": str(self.sockets),
+            "db_port": str(PG_PORT),
+            "db_user": PG_USER,
+            "db_password": "False",
+        }
 
     def pg(self, cmd, **kwargs):
         cmd = [str(self.bindir / cmd[0]), *cmd[1:]]
@@ -382,14 +476,19 @@ class LocalCluster:
 
     def stop(self):
         if (self.data / "PG_VERSION").exists():
-            self.pg(["pg_ctl", "stop", "-D", str(self.data), "-m", "fast"],
-                    check=False, quiet=True)
+            self.pg(
+                ["pg_ctl", "stop", "-D", str(self.data), "-m", "fast"],
+                check=False,
+                quiet=True,
+            )
 
 
 def database_settings():
     if external_server():
         settings = {
-            "db_host": os.environ.get("PGHOST") or os.environ.get("PGHOSTADDR") or "False",
+            "db_host": os.environ.get("PGHOST")
+            or os.environ.get("PGHOSTADDR")
+            or "False",
             "db_port": os.environ.get("PGPORT") or "False",
             "db_user": os.environ.get("PGUSER") or "False",
             "db_password": os.environ.get("PGPASSWORD") or "False",
@@ -403,17 +502,32 @@ def check_server(settings):
     """Connect once, so a wrong PG* setting is one sentence, not a traceback."""
     code = (
         "import sys, psycopg2\n"
-        "kw = {k: v for k, v in dict(host=sys.argv[1], port=sys.argv[2], user=sys.argv[3],"
-        " password=sys.argv[4]).items() if v != 'False'}\n"
+        "kw = {k: v for k, v in dict(host=sys.argv[1], port=sys.argv[2],"
+        " user=sys.argv[3], password=sys.argv[4]).items() if v != 'False'}\n"
         "try:\n"
         "    psycopg2.connect(dbname='postgres', **kw).close()\n"
         "except psycopg2.Error as e:\n"
         "    print(str(e).strip().splitlines()[0]); sys.exit(1)\n"
     )
-    proc = run([str(python_bin()), "-c", code, settings["db_host"], settings["db_port"],
-                settings["db_user"], settings["db_password"]], check=False, quiet=True)
+    proc = run(
+        [
+            str(python_bin()),
+            "-c",
+            code,
+            settings["db_host"],
+            settings["db_port"],
+            settings["db_user"],
+            settings["db_password"],
+        ],
+        check=False,
+        quiet=True,
+    )
     if proc.returncode:
-        where = "the server given by PGHOST/PGPORT" if external_server() else "the project's cluster"
+        where = (
+            "the server given by PGHOST/PGPORT"
+            if external_server()
+            else "the project's cluster"
+        )
         raise SetupError(
             f"Cannot connect to {where} ({proc.stdout.strip()}): check the PG* "
             "variables, or unset PGHOST and PGPORT to use the project's own cluster."
@@ -430,12 +544,14 @@ def write_config(src, settings, name="odoo.conf"):
         admin_file.chmod(0o600)
     template = Template((ROOT / "config" / "odoo.local.conf").read_text())
     conf = LOCAL / name
-    conf.write_text(template.substitute(
-        addons_path=addons_path(src),
-        data_dir=LOCAL / "filestore",
-        admin_passwd=admin_file.read_text().strip(),
-        **settings,
-    ))
+    conf.write_text(
+        template.substitute(
+            addons_path=addons_path(src),
+            data_dir=LOCAL / "filestore",
+            admin_passwd=admin_file.read_text().strip(),
+            **settings,
+        )
+    )
     return conf
 
 
@@ -457,11 +573,14 @@ def module_states(conf, dbname):
     code = (
         "import configparser, json, sys, psycopg2\n"
         "c = configparser.ConfigParser(); c.read(sys.argv[1]); o = c['options']\n"
-        "kw = {k: o[f'db_{k}'] for k in ('host', 'port', 'user', 'password') if o[f'db_{k}'] != 'False'}\n"
+        "kw = {k: o[f'db_{k}'] for k in ('host', 'port', 'user', 'password')"
+        " if o[f'db_{k}'] != 'False'}\n"
         "cn = psycopg2.connect(dbname='postgres', **kw)\n"
-        "cr = cn.cursor(); cr.execute('SELECT 1 FROM pg_database WHERE datname=%s', [sys.argv[2]])\n"
+        "cr = cn.cursor()\n"
+        "cr.execute('SELECT 1 FROM pg_database WHERE datname=%s', [sys.argv[2]])\n"
         "if not cr.fetchone(): print('null'); sys.exit()\n"
-        "cn.close(); cn = psycopg2.connect(dbname=sys.argv[2], **kw); cr = cn.cursor()\n"
+        "cn.close()\n"
+        "cn = psycopg2.connect(dbname=sys.argv[2], **kw); cr = cn.cursor()\n"
         "try:\n"
         "    cr.execute('SELECT name, state FROM ir_module_module')\n"
         "    print(json.dumps(dict(cr.fetchall())))\n"
@@ -474,17 +593,42 @@ def module_states(conf, dbname):
 
 def drop_database(src, conf, dbname):
     """Drop a database and its filestore (no error when it does not exist)."""
-    run([str(python_bin()), str(src / "odoo-bin"), "db", "-c", str(conf), "drop", dbname],
-        check=False, quiet=True)
+    run(
+        [
+            str(python_bin()),
+            str(src / "odoo-bin"),
+            "db",
+            "-c",
+            str(conf),
+            "drop",
+            dbname,
+        ],
+        check=False,
+        quiet=True,
+    )
 
 
 def create_database(src, conf, dbname, extra=()):
-    say(f"creating the database '{dbname}' with {', '.join(MODULES)}, the demo "
-        "network and French (about 2 minutes)")
+    say(
+        f"creating the database '{dbname}' with {', '.join(MODULES)}, the demo "
+        "network and French (about 2 minutes)"
+    )
     started = time.monotonic()
-    proc = run(odoo_cmd(src, conf, "-d", dbname, "-i", ",".join(MODULES),
-                        f"--load-language={LANG}", "--stop-after-init",
-                        "--log-level=warn", *extra), check=False)
+    proc = run(
+        odoo_cmd(
+            src,
+            conf,
+            "-d",
+            dbname,
+            "-i",
+            ",".join(MODULES),
+            f"--load-language={LANG}",
+            "--stop-after-init",
+            "--log-level=warn",
+            *extra,
+        ),
+        check=False,
+    )
     if proc.returncode:
         drop_database(src, conf, dbname)
         raise SetupError(
@@ -508,8 +652,18 @@ def ensure_run_database(src, conf, dbname):
     current = addons_digest()
     if not stamp.exists() or stamp.read_text() != current:
         say(f"the modules changed since the last run: updating '{dbname}'")
-        run(odoo_cmd(src, conf, "-d", dbname, "-u", ",".join(MODULES),
-                     "--stop-after-init", "--log-level=warn"))
+        run(
+            odoo_cmd(
+                src,
+                conf,
+                "-d",
+                dbname,
+                "-u",
+                ",".join(MODULES),
+                "--stop-after-init",
+                "--log-level=warn",
+            )
+        )
         stamp.write_text(current)
 
 
@@ -556,30 +710,43 @@ def cmd_run(args):
     with setup_lock():
         ensure_run_database(src, conf, args.db)
     check_port(port)
-    say(f"serving Odoo on http://localhost:{port} (database '{args.db}', "
-        "login admin / password admin); Ctrl+C stops it")
-    cmd = odoo_cmd(src, conf, "-d", args.db, f"--db-filter=^{re.escape(args.db)}$",
-                   f"--http-port={port}", *args.odoo_args)
+    say(
+        f"serving Odoo on http://localhost:{port} (database '{args.db}', "
+        "login admin / password admin); Ctrl+C stops it"
+    )
+    cmd = odoo_cmd(
+        src,
+        conf,
+        "-d",
+        args.db,
+        f"--db-filter=^{re.escape(args.db)}$",
+        f"--http-port={port}",
+        *args.odoo_args,
+    )
     os.execv(cmd[0], cmd)
 
 
 def parse_odoo_summary(log_text):
-    match = None
-    for match in re.finditer(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database", log_text):
-        pass
-    if not match:
+    """(passed, failed) from the last summary line of an Odoo test log."""
+    summaries = re.findall(
+        r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database", log_text
+    )
+    if not summaries:
         return None
-    failed, errors, total = map(int, match.groups())
+    failed, errors, total = map(int, summaries[-1])
     return total - failed - errors, failed + errors
 
 
 def run_odoo_logged(cmd, log_path):
     """Run odoo-bin with tests; keep the whole log, show what matters."""
     started = time.monotonic()
-    shown = re.compile(r" (ERROR|CRITICAL) |odoo\.tests\.result|post-tests in| WARNING .*kpa")
+    shown = re.compile(
+        r" (ERROR|CRITICAL) |odoo\.tests\.result|post-tests in| WARNING .*kpa"
+    )
     with open(log_path, "w") as log:
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                text=True, bufsize=1)
+        proc = subprocess.Popen(
+            cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
+        )
         for line in proc.stdout:
             log.write(line)
             if shown.search(line):
@@ -592,20 +759,35 @@ def run_odoo_logged(cmd, log_path):
         return 0, 1
     passed, failed = summary
     if proc.returncode and not failed:
-        say(f"the Odoo runner exited with status {proc.returncode}: counted as 1 failure")
+        say(
+            f"the Odoo runner exited with status {proc.returncode}: "
+            "counted as 1 failure"
+        )
         failed = 1
     return passed, failed
 
 
 def run_pytest(conf, dbname, paths, extra, junit):
     say(f"pytest-odoo on '{dbname}': {' '.join(paths)}")
-    cmd = [str(VENV / "bin" / "pytest"), *paths, f"--odoo-config={conf}",
-           f"--odoo-database={dbname}", "-p", "no:cacheprovider",
-           f"--junitxml={junit}", "-q", "-ra", *extra]
+    cmd = [
+        str(VENV / "bin" / "pytest"),
+        *paths,
+        f"--odoo-config={conf}",
+        f"--odoo-database={dbname}",
+        "-p",
+        "no:cacheprovider",
+        f"--junitxml={junit}",
+        "-q",
+        "-ra",
+        *extra,
+    ]
     junit.unlink(missing_ok=True)
     proc = subprocess.run(cmd, cwd=ROOT, check=False)
     if not junit.exists():
-        say(f"pytest ended without a report (exit status {proc.returncode}): counted as 1 failure")
+        say(
+            f"pytest ended without a report (exit status {proc.returncode}): "
+            "counted as 1 failure"
+        )
         return 0, 1
     total = failed = skipped = 0
     for suite in ET.parse(junit).getroot().iter("testsuite"):
@@ -635,20 +817,42 @@ def cmd_test(args):
             create_database(src, conf, dbname)
     else:
         tags = args.tags or HTTP_TAG
-        common = ["--test-enable", f"--test-tags={tags}", f"--http-port={free_port()}",
-                  "--stop-after-init", "--max-cron-threads=0", "--log-level=info"]
+        common = [
+            "--test-enable",
+            f"--test-tags={tags}",
+            f"--http-port={free_port()}",
+            "--stop-after-init",
+            "--max-cron-threads=0",
+            "--log-level=info",
+        ]
         if exists:
-            say(f"Odoo runner: update the modules in '{dbname}', then tests tagged {tags}")
+            say(
+                f"Odoo runner: update the modules in '{dbname}', "
+                f"then tests tagged {tags}"
+            )
             cmd = odoo_cmd(src, conf, "-d", dbname, "-u", ",".join(MODULES), *common)
         else:
-            say(f"Odoo runner: install the modules into '{dbname}', then tests tagged {tags}")
-            cmd = odoo_cmd(src, conf, "-d", dbname, "-i", ",".join(MODULES),
-                           f"--load-language={LANG}", *common)
+            say(
+                f"Odoo runner: install the modules into '{dbname}', "
+                f"then tests tagged {tags}"
+            )
+            cmd = odoo_cmd(
+                src,
+                conf,
+                "-d",
+                dbname,
+                "-i",
+                ",".join(MODULES),
+                f"--load-language={LANG}",
+                *common,
+            )
         p, f = run_odoo_logged(cmd, logs / f"{dbname}-odoo.log")
         passed, failed = passed + p, failed + f
     if not args.no_pytest:
         paths = args.paths or [str(ADDONS / m / "tests") for m in MODULES] + ["tests"]
-        p, f = run_pytest(conf, dbname, paths, args.pytest_args, logs / f"{dbname}-pytest.xml")
+        p, f = run_pytest(
+            conf, dbname, paths, args.pytest_args, logs / f"{dbname}-pytest.xml"
+        )
         passed, failed = passed + p, failed + f
     say(f"whole test run: {time.monotonic() - started:.0f} s")
     print(f"{passed} passed, {failed} failed", flush=True)
@@ -672,8 +876,17 @@ def cmd_stop(args):
 
 def cmd_shell(args):
     src, conf, _cluster = setup()
-    cmd = [str(python_bin()), str(src / "odoo-bin"), "shell", "-c", str(conf), "-d", args.db,
-           "--no-http", *args.odoo_args]
+    cmd = [
+        str(python_bin()),
+        str(src / "odoo-bin"),
+        "shell",
+        "-c",
+        str(conf),
+        "-d",
+        args.db,
+        "--no-http",
+        *args.odoo_args,
+    ]
     os.execv(cmd[0], cmd)
 
 
@@ -684,31 +897,58 @@ def cmd_lint(args):
         dev = ROOT / "requirements-dev.txt"
         stamp = VENV / ".kpa-dev-stamp"
         if not stamp.exists() or stamp.read_text() != digest(dev.read_bytes()):
-            run([str(python_bin()), "-m", "pip", "install", "-q", "--disable-pip-version-check",
-                 "-r", str(dev)])
+            run(
+                [
+                    str(python_bin()),
+                    "-m",
+                    "pip",
+                    "install",
+                    "-q",
+                    "--disable-pip-version-check",
+                    "-r",
+                    str(dev),
+                ]
+            )
             stamp.write_text(digest(dev.read_bytes()))
     bindir = VENV / "bin"
     failed = 0
     for cmd in (
         [bindir / "ruff", "check", "addons", "tests", "tools"],
         [bindir / "ruff", "format", "--check", "addons", "tests", "tools"],
-        [bindir / "pylint", "--rcfile=.pylintrc", "addons/kpa_cooperative", "addons/kpa_marketplace"],
+        [
+            bindir / "pylint",
+            "--rcfile=.pylintrc",
+            "addons/kpa_cooperative",
+            "addons/kpa_marketplace",
+        ],
     ):
         say(" ".join(map(str, cmd[1:])))
-        failed += subprocess.run([str(c) for c in cmd], cwd=ROOT, check=False).returncode != 0
+        failed += (
+            subprocess.run([str(c) for c in cmd], cwd=ROOT, check=False).returncode != 0
+        )
     return 1 if failed else 0
 
 
 def cmd_bench(args):
     src, conf, _cluster = setup()
-    cmd = [str(python_bin()), str(ROOT / "tests" / "benchmarks" / "run.py"), "--odoo-src", str(src),
-           "--config", str(conf), *args.bench_args]
+    cmd = [
+        str(python_bin()),
+        str(ROOT / "tests" / "benchmarks" / "run.py"),
+        "--odoo-src",
+        str(src),
+        "--config",
+        str(conf),
+        *args.bench_args,
+    ]
     return subprocess.run(cmd, cwd=ROOT, check=False).returncode
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="./kpa", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="./kpa",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("run", help="set up, then serve Odoo with the demo network")
     p.add_argument("--db", default=RUN_DB)
@@ -716,14 +956,23 @@ def main(argv=None):
     p.set_defaults(func=cmd_run)
     p = sub.add_parser("test", help="set up, then run the whole test suite")
     p.add_argument("--db", default=os.environ.get("KPA_TEST_DB", TEST_DB))
-    p.add_argument("--keep-db", action="store_true",
-                   help="reuse the test database (update the modules) instead of recreating it")
-    p.add_argument("--tags", help=f"Odoo --test-tags for the runner part (default: {HTTP_TAG})")
+    p.add_argument(
+        "--keep-db",
+        action="store_true",
+        help="reuse the test database (update the modules) instead of recreating it",
+    )
+    p.add_argument(
+        "--tags", help=f"Odoo --test-tags for the runner part (default: {HTTP_TAG})"
+    )
     p.add_argument("--no-http", action="store_true", help="skip the Odoo runner part")
     p.add_argument("--no-pytest", action="store_true", help="skip the pytest-odoo part")
     p.add_argument("paths", nargs="*", help="pytest paths (default: every test folder)")
-    p.add_argument("--pytest-args", nargs=argparse.REMAINDER, default=[],
-                   help="extra pytest options, e.g. --pytest-args -k slug -x")
+    p.add_argument(
+        "--pytest-args",
+        nargs=argparse.REMAINDER,
+        default=[],
+        help="extra pytest options, e.g. --pytest-args -k slug -x",
+    )
     p.set_defaults(func=cmd_test)
     p = sub.add_parser("setup", help="only set up (venv, Odoo, PostgreSQL)")
     p.set_defaults(func=cmd_setup)
