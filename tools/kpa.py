@@ -667,6 +667,20 @@ def ensure_run_database(src, conf, dbname):
         stamp.write_text(current)
 
 
+def http_port():
+    value = os.environ.get("KPA_HTTP_PORT", "8069")
+    try:
+        port = int(value)
+    except ValueError:
+        port = 0
+    if not 0 < port < 65536:
+        raise SetupError(
+            f"KPA_HTTP_PORT={value} is not a port number: set it to a number "
+            "from 1 to 65535, or unset it to serve on 8069."
+        )
+    return port
+
+
 def check_port(port):
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -688,10 +702,10 @@ def free_port():
 
 def setup():
     """Everything run and test share: Odoo source, venv, PostgreSQL, config."""
+    if not external_server():
+        pg_bindir()  # fail early, before any download or any file written
     src = odoo_source()
     with setup_lock():
-        if not external_server():
-            pg_bindir()  # fail early, before any download
         ensure_venv(src)
         settings, cluster = database_settings()
         check_server(settings)
@@ -703,9 +717,8 @@ def setup():
 
 
 def cmd_run(args):
-    port = int(os.environ.get("KPA_HTTP_PORT", "8069"))
-    odoo_source()
-    check_port(port)
+    port = http_port()
+    check_port(port)  # before any download or database work
     src, conf, _cluster = setup()
     with setup_lock():
         ensure_run_database(src, conf, args.db)
