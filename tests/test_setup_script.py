@@ -6,6 +6,7 @@ environment, and reads what a user would read on the terminal.
 These tests need no Odoo and no database: they only run subprocesses.
 """
 
+import importlib.util
 import os
 import shutil
 import socket
@@ -168,3 +169,47 @@ def test_no_postgresql_binaries(project, odoo_cache, command):
     assert "or set PGHOST" in message
     assert not (project / ".local").exists()
     assert not (project / ".venv").exists()
+
+
+def load_tool():
+    spec = importlib.util.spec_from_file_location("kpa_tool", ROOT / "tools" / "kpa.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(
+    ("argv", "command", "name", "expected"),
+    [
+        (["run", "--", "--dev=xml"], "cmd_run", "odoo_args", ["--dev=xml"]),
+        (
+            ["run", "--db", "x", "--", "-u", "web"],
+            "cmd_run",
+            "odoo_args",
+            ["-u", "web"],
+        ),
+        (
+            ["shell", "--", "--log-level=warn"],
+            "cmd_shell",
+            "odoo_args",
+            ["--log-level=warn"],
+        ),
+        (
+            ["bench", "--", "--rounds", "3"],
+            "cmd_bench",
+            "bench_args",
+            ["--rounds", "3"],
+        ),
+    ],
+)
+def test_options_after_double_dash_reach_the_program(
+    monkeypatch, argv, command, name, expected
+):
+    """`./kpa run -- --dev=xml` gives odoo-bin `--dev=xml`, not `-- --dev=xml`,
+    which odoo-bin refuses ("unrecognized parameters")."""
+    tool = load_tool()
+    seen = {}
+    monkeypatch.setattr(tool, command, lambda args: seen.update(vars(args)))
+
+    assert tool.main(argv) == 0
+    assert seen[name] == expected

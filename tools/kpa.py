@@ -970,7 +970,9 @@ def main(argv=None):
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("run", help="set up, then serve Odoo with the demo network")
     p.add_argument("--db", default=RUN_DB)
-    p.add_argument("odoo_args", nargs=argparse.REMAINDER, help="extra odoo-bin options")
+    p.add_argument(
+        "odoo_args", nargs=argparse.REMAINDER, help="extra odoo-bin options, after --"
+    )
     p.set_defaults(func=cmd_run)
     p = sub.add_parser("test", help="set up, then run the whole test suite")
     p.add_argument("--db", default=os.environ.get("KPA_TEST_DB", TEST_DB))
@@ -998,7 +1000,9 @@ def main(argv=None):
     p.set_defaults(func=cmd_stop)
     p = sub.add_parser("shell", help="Odoo shell on a database")
     p.add_argument("--db", default=RUN_DB)
-    p.add_argument("odoo_args", nargs=argparse.REMAINDER)
+    p.add_argument(
+        "odoo_args", nargs=argparse.REMAINDER, help="extra odoo-bin options, after --"
+    )
     p.set_defaults(func=cmd_shell)
     p = sub.add_parser("lint", help="ruff and pylint-odoo, as configured in the repo")
     p.set_defaults(func=cmd_lint)
@@ -1006,6 +1010,10 @@ def main(argv=None):
     p.add_argument("bench_args", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_bench)
     args = parser.parse_args(argv)
+    for name in ("odoo_args", "bench_args"):
+        # `./kpa run -- --dev=xml`: what follows `--` goes to the program as is.
+        if getattr(args, name, None) and getattr(args, name)[0] == "--":
+            setattr(args, name, getattr(args, name)[1:])
     try:
         return args.func(args) or 0
     except SetupError as exc:
