@@ -1,0 +1,43 @@
+{
+    "name": "KPA-Cité: open cooperatives",
+    "summary": "Network of open cooperatives hosted by a host structure: members, "
+    "skills, governance, per-cooperative books and public pages",
+    "version": "18.0.1.0.0",
+    "category": "Website/KPA-Cité",
+    "website": "https://github.com/kpa-cite/kpa-odoo",
+    "author": "KPA-Cité",
+    "maintainers": ["kpa-cite"],
+    "license": "AGPL-3",
+    "development_status": "Beta",
+    "application": True,
+    "depends": ["contacts", "account", "website"],
+    "data": [
+        "security/res_groups.xml",
+        "security/ir.model.access.csv",
+        "security/kpa_cooperative_security.xml",
+        "security/kpa_membership_security.xml",
+        "security/kpa_partner_skill_security.xml",
+        "data/account_analytic_plan_data.xml",
+        "data/kpa_activity_data.xml",
+        "wizards/kpa_membership_end_views.xml",
+        "views/kpa_cooperative_views.xml",
+        "views/kpa_membership_views.xml",
+        "views/kpa_skill_views.xml",
+        "views/kpa_activity_views.xml",
+        "views/res_partner_views.xml",
+        "views/kpa_menus.xml",
+        "views/templates.xml",
+    ],
+    "demo_off": [
+        "demo/res_company_demo.xml",
+        "demo/res_partner_demo.xml",
+        "demo/kpa_cooperative_demo.xml",
+        "demo/kpa_membership_demo.xml",
+    ],
+    "assets": {
+        "web.assets_frontend": [
+            "kpa_cooperative/static/src/scss/kpa_cooperative.scss",
+        ],
+    },
+    "installable": True,
+}

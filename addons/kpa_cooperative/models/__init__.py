@@ -1,0 +1,5 @@
+from . import kpa_activity
+from . import kpa_skill
+from . import kpa_cooperative
+from . import kpa_membership
+from . import res_partner

@@ -1,0 +1,152 @@
+from datetime import date
+
+from odoo import Command
+from odoo.tests import new_test_user
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+
+class KpaCooperativeCommon(AccountTestInvoicingCommon):
+    """A small network built once per class, never from demo data.
+
+    host (env.company, with a chart of accounts):
+      coop_a  coordinated by coordinator_a, members: member_anna (user member_user),
+              member_bob; candidate: candidate_carl (user candidate_user)
+      coop_b  coordinated by coordinator_b, member: member_dina
+    Users of the lowest rights: manager, coordinator_a, coordinator_b, accountant,
+    member_user, candidate_user, portal_user, and the public user.
+    Set ``with_other_host = True`` to get other_host (a second company with its
+    chart) and coop_other in it.
+    """
+
+    with_other_host = False
+
+    @classmethod
+    def get_default_groups(cls):
+        # The test environment's own user (from AccountTestInvoicingCommon) is an
+        # accounting administrator; make it a network manager too.
+        return super().get_default_groups() | cls.env.ref(
+            "kpa_cooperative.group_kpa_manager"
+        )
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.host = cls.company_data["company"]
+        cls.host.name = "Host Structure Test"
+        cls.activity_sewing = cls.env.ref("kpa_cooperative.activity_sewing")
+        cls.activity_catering = cls.env.ref("kpa_cooperative.activity_catering")
+        cls.activity_carpentry = cls.env.ref("kpa_cooperative.activity_carpentry")
+        if cls.with_other_host:
+            cls.other_host_data = cls.setup_other_company(name="Other Host Test")
+            cls.other_host = cls.other_host_data["company"]
+        companies = cls.host | (cls.other_host if cls.with_other_host else cls.host)
+
+        def user(login, groups, **kwargs):
+            return new_test_user(
+                cls.env,
+                login=login,
+                groups=groups,
+                company_id=cls.host.id,
+                company_ids=[Command.set(companies.ids)],
+                email=f"{login}@example.com",
+                **kwargs,
+            )
+
+        cls.manager = user("kpa_manager", "kpa_cooperative.group_kpa_manager")
+        cls.coordinator_a = user("kpa_coord_a", "kpa_cooperative.group_kpa_coordinator")
+        cls.coordinator_b = user("kpa_coord_b", "kpa_cooperative.group_kpa_coordinator")
+        cls.accountant = user("kpa_accountant", "kpa_cooperative.group_kpa_accountant")
+        cls.member_user = user(
+            "kpa_member", "base.group_user,kpa_cooperative.group_kpa_member"
+        )
+        cls.candidate_user = user(
+            "kpa_candidate", "base.group_user,kpa_cooperative.group_kpa_member"
+        )
+        cls.portal_user = user("kpa_portal", "base.group_portal")
+        cls.public_user = cls.env.ref("base.public_user")
+
+        Partner = cls.env["res.partner"]
+        cls.member_anna = cls.member_user.partner_id
+        cls.member_anna.write({"name": "Anna Test", "kpa_birthdate": date(1990, 5, 17)})
+        cls.candidate_carl = cls.candidate_user.partner_id
+        cls.candidate_carl.write(
+            {"name": "Carl Test", "kpa_birthdate": date(2000, 1, 1)}
+        )
+        cls.member_bob, cls.member_dina = Partner.create(
+            [
+                {
+                    "name": "Bob Test",
+                    "kpa_birthdate": date(1985, 3, 2),
+                    "email": "bob.private@example.com",
+                    "phone": "+33 6 00 00 00 01",
+                    "kpa_public_profile": True,
+                },
+                {"name": "Dina Test", "kpa_birthdate": date(1978, 11, 30)},
+            ]
+        )
+
+        Cooperative = cls.env["kpa.cooperative"]
+        cls.coop_a, cls.coop_b = Cooperative.create(
+            [
+                {
+                    "name": "Coop Alpha",
+                    "company_id": cls.host.id,
+                    "state": "active",
+                    "host_fee_rate": 10.0,
+                    "activity_ids": [Command.set(cls.activity_sewing.ids)],
+                    "coordinator_ids": [Command.set(cls.coordinator_a.ids)],
+                    "is_published": True,
+                },
+                {
+                    "name": "Coop Beta",
+                    "company_id": cls.host.id,
+                    "state": "active",
+                    "host_fee_rate": 5.0,
+                    "activity_ids": [Command.set(cls.activity_catering.ids)],
+                    "coordinator_ids": [Command.set(cls.coordinator_b.ids)],
+                    "is_published": True,
+                },
+            ]
+        )
+        if cls.with_other_host:
+            cls.coop_other = Cooperative.create(
+                {
+                    "name": "Coop Other Host",
+                    "company_id": cls.other_host.id,
+                    "state": "active",
+                }
+            )
+        Membership = cls.env["kpa.membership"]
+        (
+            cls.membership_anna,
+            cls.membership_bob,
+            cls.membership_carl,
+            cls.membership_dina,
+        ) = Membership.create(
+            [
+                {
+                    "partner_id": cls.member_anna.id,
+                    "cooperative_id": cls.coop_a.id,
+                    "state": "member",
+                    "date_start": date(2024, 1, 15),
+                },
+                {
+                    "partner_id": cls.member_bob.id,
+                    "cooperative_id": cls.coop_a.id,
+                    "state": "member",
+                    "date_start": date(2024, 2, 1),
+                },
+                {
+                    "partner_id": cls.candidate_carl.id,
+                    "cooperative_id": cls.coop_a.id,
+                    "state": "candidate",
+                },
+                {
+                    "partner_id": cls.member_dina.id,
+                    "cooperative_id": cls.coop_b.id,
+                    "state": "member",
+                    "date_start": date(2024, 3, 1),
+                },
+            ]
+        )
