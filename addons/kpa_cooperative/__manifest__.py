@@ -28,12 +28,7 @@
         "views/kpa_menus.xml",
         "views/templates.xml",
     ],
-    "demo_off": [
-        "demo/res_company_demo.xml",
-        "demo/res_partner_demo.xml",
-        "demo/kpa_cooperative_demo.xml",
-        "demo/kpa_membership_demo.xml",
-    ],
+    "demo": [],
     "assets": {
         "web.assets_frontend": [
             "kpa_cooperative/static/src/scss/kpa_cooperative.scss",
