@@ -880,8 +880,8 @@ def cmd_test(args):
         drop_database(src, conf, dbname)
     exists = module_states(conf, dbname) is not None
     if args.no_http:
-        if not exists:
-            create_database(src, conf, dbname)
+        # The same as `./kpa run` does: create, or update what changed.
+        ensure_run_database(src, conf, dbname)
     else:
         tags = args.tags or HTTP_TAG
         common = [
@@ -905,8 +905,10 @@ def cmd_test(args):
             )
             new_database(src, conf, dbname)
             cmd = odoo_cmd(src, conf, "-d", dbname, "-i", ",".join(MODULES), *common)
+        digest_before = addons_digest()
         p, f = run_odoo_logged(cmd, logs / f"{dbname}-odoo.log")
         passed, failed = passed + p, failed + f
+        (LOCAL / f"{dbname}.addons-sha256").write_text(digest_before)
     if not args.no_pytest:
         default = [ADDONS / m / "tests" for m in MODULES] + [ROOT / "tests"]
         paths = args.paths or [str(p) for p in default if p.is_dir()]
