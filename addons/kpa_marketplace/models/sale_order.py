@@ -206,7 +206,8 @@ class SaleOrder(models.Model):
 
     def _prepare_invoice(self):
         values = super()._prepare_invoice()
-        values["kpa_cooperative_id"] = self.kpa_cooperative_id.id
+        if "kpa_cooperative_id" in self.env["account.move"]._fields:
+            values["kpa_cooperative_id"] = self.kpa_cooperative_id.id
         return values
 
     def _kpa_line_groups(self):
@@ -305,6 +306,8 @@ class SaleOrder(models.Model):
             order.sudo().kpa_cooperative_id = main_key or False
             order._kpa_post_split_message(splits)
             created |= splits
+        # The payments of the quotation now cover the split orders too.
+        (self | created).invalidate_recordset(["amount_paid"])
         return created
 
     def _kpa_check_host_lines(self, host_lines):

@@ -1,3 +1,5 @@
+from contextlib import contextmanager
+
 from odoo import Command
 
 from odoo.addons.kpa_cooperative.tests.common import KpaCooperativeCommon
@@ -19,6 +21,8 @@ class KpaMarketplaceCommon(KpaCooperativeCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # Messages are asserted in English, the source language.
+        cls.env = cls.env(context=dict(cls.env.context, lang="en_US"))
         cls.tax_sale = cls.company_data["default_tax_sale"]
         cls.customer = cls.env["res.partner"].create(
             {
@@ -118,6 +122,14 @@ class KpaMarketplaceCommon(KpaCooperativeCommon):
                 ],
             }
         )
+
+    @contextmanager
+    def assertRefused(self, exception, pattern):
+        """assertRaises (in a savepoint, so that nothing is written) that also
+        checks the message the user reads."""
+        with self.assertRaises(exception) as catcher:
+            yield catcher
+        self.assertRegex(str(catcher.exception), pattern)
 
     def _order_summary(self, orders):
         """{cooperative name or 'host': sorted [(product, qty, discount, taxes)]}"""
