@@ -172,6 +172,22 @@ def ensure_chrome():
         )
 
 
+def ensure_wkhtmltopdf():
+    """Odoo prints its PDF reports (invoices, accounts) with wkhtmltopdf.
+
+    Wanted, not required: without it Odoo still serves and tests still run
+    (reports are checked in HTML), so a failure to install it is a warning.
+    """
+    if shutil.which("wkhtmltopdf"):
+        return
+    try:
+        ensure_packages(
+            {"wkhtmltopdf"}, "wkhtmltopdf (Odoo prints PDF reports with it)"
+        )
+    except SetupError as exc:
+        say(f"warning: {exc} PDF reports are unavailable until then.")
+
+
 # === ODOO SOURCE === #
 
 
@@ -761,6 +777,7 @@ def setup():
     src = odoo_source()
     with setup_lock():
         ensure_venv(src)
+        ensure_wkhtmltopdf()
         settings, cluster = database_settings()
         check_server(settings)
         conf = write_config(src, settings)

@@ -25,8 +25,10 @@
         "views/kpa_skill_views.xml",
         "views/kpa_activity_views.xml",
         "views/res_partner_views.xml",
+        "views/account_move_views.xml",
         "views/kpa_menus.xml",
         "views/templates.xml",
+        "report/account_invoice_templates.xml",
     ],
     "demo": [],
     "assets": {

@@ -2,4 +2,8 @@ from . import kpa_activity
 from . import kpa_skill
 from . import kpa_cooperative
 from . import kpa_membership
+from . import res_company
 from . import res_partner
+from . import account_journal
+from . import account_analytic_line
+from . import account_move

@@ -137,6 +137,14 @@ class KpaCooperative(models.Model):
         "structure (frais de portage), between 0 and 100.",
     )
     color = fields.Integer()
+    analytic_balance = fields.Monetary(
+        string="Balance of the books",
+        compute="_compute_analytic_balance",
+        currency_field="currency_id",
+        help="Balance of the cooperative's analytic account: revenue minus expenses "
+        "minus host fees, from posted documents.",
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
 
     _sql_constraints = [
         (
@@ -209,6 +217,20 @@ class KpaCooperative(models.Model):
         skills = self._member_skills()
         for coop in self:
             coop.skill_count = len(skills[coop.id])
+
+    def _compute_analytic_balance(self):
+        column = self.env.ref(
+            "kpa_cooperative.analytic_plan_cooperatives"
+        )._column_name()
+        balances = dict(
+            self.env["account.analytic.line"]
+            .sudo()
+            ._read_group(
+                [(column, "in", self.analytic_account_id.ids)], [column], ["amount:sum"]
+            )
+        )
+        for coop in self:
+            coop.analytic_balance = balances.get(coop.analytic_account_id, 0.0)
 
     def _compute_website_url(self):
         for coop in self:
@@ -376,6 +398,24 @@ class KpaCooperative(models.Model):
             "context": {"search_default_group_by_skill": 1},
         }
 
+    def action_view_books(self):
+        """The cooperative's analytic items: invoices, bills and host fees."""
+        self.ensure_one()
+        column = self.env.ref(
+            "kpa_cooperative.analytic_plan_cooperatives"
+        )._column_name()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Books of %(cooperative)s", cooperative=self.name),
+            "res_model": "account.analytic.line",
+            "view_mode": "pivot,list,graph,form",
+            "domain": [(column, "=", self.analytic_account_id.id)],
+            "context": {
+                "pivot_row_groupby": ["category"],
+                "pivot_column_groupby": ["date:month"],
+            },
+        }
+
     # === BUSINESS METHODS === #
 
     def _check_state_transition(self, allowed, target):
@@ -484,6 +524,7 @@ class KpaCooperative(models.Model):
                     "default_account_id": template.default_account_id.id,
                     "refund_sequence": True,
                     "show_on_dashboard": True,
+                    "kpa_cooperative_id": coop.id,
                 }
             )
         return vals_list
