@@ -7,3 +7,4 @@ from . import sale_order_line
 from . import payment_transaction
 from . import website
 from . import sale_report
+from . import account_invoice_report

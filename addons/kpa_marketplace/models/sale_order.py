@@ -206,8 +206,7 @@ class SaleOrder(models.Model):
 
     def _prepare_invoice(self):
         values = super()._prepare_invoice()
-        if "kpa_cooperative_id" in self.env["account.move"]._fields:
-            values["kpa_cooperative_id"] = self.kpa_cooperative_id.id
+        values["kpa_cooperative_id"] = self.kpa_cooperative_id.id
         return values
 
     def _kpa_line_groups(self):

@@ -33,3 +33,25 @@ class SaleOrderLine(models.Model):
                         cooperative=cooperative.name,
                     )
                 )
+
+    def _prepare_invoice_line(self, **optional_values):
+        """A cooperative's order line goes to the cooperative's books, whatever
+        analytic distribution it had (see kpa_cooperative's account.move)."""
+        values = super()._prepare_invoice_line(**optional_values)
+        cooperative = self.order_id.kpa_cooperative_id
+        if cooperative and not self.display_type and values.get("analytic_distribution"):
+            plan = self.env.ref("kpa_cooperative.analytic_plan_cooperatives")
+            cooperative_ids = set(
+                self.env["account.analytic.account"]
+                .sudo()
+                .search([("root_plan_id", "=", plan.id)])
+                .ids
+            )
+            values["analytic_distribution"] = self.env[
+                "account.move.line"
+            ]._kpa_distribution_with(
+                values["analytic_distribution"],
+                cooperative.sudo().analytic_account_id,
+                cooperative_ids,
+            )
+        return values
