@@ -91,7 +91,9 @@ class KpaWebsiteSale(WebsiteSale):
         )
         return expression.AND([domain, facet_domain]) if facet_domain else domain
 
-    def _shop_get_query_url_kwargs(self, category, search, min_price, max_price, **post):
+    def _shop_get_query_url_kwargs(
+        self, category, search, min_price, max_price, **post
+    ):
         kwargs = super()._shop_get_query_url_kwargs(
             category, search, min_price, max_price, **post
         )

@@ -8,7 +8,9 @@ class KpaCooperative(models.Model):
         "product.template", "kpa_cooperative_id", string="Services"
     )
     service_count = fields.Integer(
-        compute="_compute_service_count", string="Service count", groups="base.group_user"
+        compute="_compute_service_count",
+        string="Service count",
+        groups="base.group_user",
     )
     sale_order_count = fields.Integer(
         compute="_compute_sale_order_count",

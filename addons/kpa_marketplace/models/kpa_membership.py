@@ -27,6 +27,6 @@ class KpaMembership(models.Model):
             ]
         )
         for cooperative, partner_ids in partners_by_cooperative.items():
-            templates.filtered(lambda t, c=cooperative: t.kpa_cooperative_id == c).write(
-                {"kpa_provider_ids": [Command.unlink(pid) for pid in partner_ids]}
-            )
+            templates.filtered(
+                lambda t, c=cooperative: t.kpa_cooperative_id == c
+            ).write({"kpa_provider_ids": [Command.unlink(pid) for pid in partner_ids]})

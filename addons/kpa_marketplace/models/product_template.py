@@ -124,8 +124,7 @@ class ProductTemplate(models.Model):
                         service=template.name,
                         cooperative=cooperative.name,
                         host=cooperative.company_id.name,
-                        company=template.company_id.name
-                        or self.env._("every company"),
+                        company=template.company_id.name or self.env._("every company"),
                     )
                 )
 
@@ -135,13 +134,17 @@ class ProductTemplate(models.Model):
         if not templates:
             return
         members = defaultdict(set)
-        for cooperative, partner in self.env["kpa.membership"].sudo()._read_group(
-            [
-                ("cooperative_id", "in", templates.kpa_cooperative_id.ids),
-                ("partner_id", "in", templates.kpa_provider_ids.ids),
-                ("state", "=", "member"),
-            ],
-            ["cooperative_id", "partner_id"],
+        for cooperative, partner in (
+            self.env["kpa.membership"]
+            .sudo()
+            ._read_group(
+                [
+                    ("cooperative_id", "in", templates.kpa_cooperative_id.ids),
+                    ("partner_id", "in", templates.kpa_provider_ids.ids),
+                    ("state", "=", "member"),
+                ],
+                ["cooperative_id", "partner_id"],
+            )
         ):
             members[cooperative.id].add(partner.id)
         for template in templates:

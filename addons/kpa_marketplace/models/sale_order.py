@@ -38,6 +38,10 @@ SPLIT_COPIED_FIELDS = (
 )
 
 
+# Fields of the order lines that moving them to a split order must not change.
+LINE_FIELDS_KEPT_ON_SPLIT = ("tax_id", "analytic_distribution")
+
+
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
@@ -191,9 +195,7 @@ class SaleOrder(models.Model):
 
     def action_view_kpa_linked_orders(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "sale.action_orders"
-        )
+        action = self.env["ir.actions.act_window"]._for_xml_id("sale.action_orders")
         action["domain"] = [("id", "in", (self | self.kpa_linked_order_ids).ids)]
         action["context"] = {"create": False}
         return action
@@ -234,9 +236,10 @@ class SaleOrder(models.Model):
             cooperative = line.product_id.kpa_cooperative_id
             if cooperative:
                 keys[line] = cooperative.id
-            elif line.is_delivery or line.currency_id.compare_amounts(
-                line.price_subtotal, 0.0
-            ) < 0:
+            elif (
+                line.is_delivery
+                or line.currency_id.compare_amounts(line.price_subtotal, 0.0) < 0
+            ):
                 keys[line] = cooperatives.id if len(cooperatives) == 1 else HOST
             else:
                 keys[line] = HOST
@@ -289,16 +292,23 @@ class SaleOrder(models.Model):
         ]
         new_orders = iter(self.env["sale.order"].sudo().create(vals_list))
         created = self.browse().sudo()
+        # The new orders have the same customer, company, pricelist and fiscal
+        # position: the lines keep their taxes and analytic distribution (as
+        # typed by the salesperson) instead of having them computed again.
+        Line = self.env["sale.order.line"]
+        kept_fields = [Line._fields[name] for name in LINE_FIELDS_KEPT_ON_SPLIT]
         for order, main_key, groups in plans:
             options = defaultdict(lambda: self.env["sale.order.option"].sudo())
             for option in order.sale_order_option_ids:
                 options[option.product_id.kpa_cooperative_id.id] |= option
             splits = self.browse().sudo()
+            moved_lines = order.order_line
             for key, lines in groups.items():
                 if key == main_key:
                     continue
                 new_order = next(new_orders)
-                lines.sudo().write({"order_id": new_order.id})
+                with self.env.protecting(kept_fields, moved_lines):
+                    lines.sudo().write({"order_id": new_order.id})
                 if key != HOST and options[key]:
                     options[key].write({"order_id": new_order.id})
                 splits |= new_order
@@ -328,8 +338,7 @@ class SaleOrder(models.Model):
                     [
                         (line.name or "").split("\n")[0]
                         for line in host_lines
-                        if self.currency_id.compare_amounts(line.price_subtotal, 0)
-                        < 0
+                        if self.currency_id.compare_amounts(line.price_subtotal, 0) < 0
                     ],
                 ),
             )
@@ -396,7 +405,9 @@ class SaleOrder(models.Model):
                         "res_model_id": model,
                         "res_id": order.id,
                         "user_id": user.id,
-                        "activity_type_id": activity_type.id if activity_type else False,
+                        "activity_type_id": activity_type.id
+                        if activity_type
+                        else False,
                         "summary": self.env._(
                             "New order %(order)s for %(cooperative)s",
                             order=order.name,

@@ -39,7 +39,11 @@ class SaleOrderLine(models.Model):
         analytic distribution it had (see kpa_cooperative's account.move)."""
         values = super()._prepare_invoice_line(**optional_values)
         cooperative = self.order_id.kpa_cooperative_id
-        if cooperative and not self.display_type and values.get("analytic_distribution"):
+        if (
+            cooperative
+            and not self.display_type
+            and values.get("analytic_distribution")
+        ):
             plan = self.env.ref("kpa_cooperative.analytic_plan_cooperatives")
             cooperative_ids = set(
                 self.env["account.analytic.account"]

@@ -12,7 +12,9 @@ class SaleReport(models.Model):
     def _select_additional_fields(self):
         res = super()._select_additional_fields()
         # A line of a mixed quotation counts for the cooperative of its service.
-        res["kpa_cooperative_id"] = "COALESCE(s.kpa_cooperative_id, t.kpa_cooperative_id)"
+        res["kpa_cooperative_id"] = (
+            "COALESCE(s.kpa_cooperative_id, t.kpa_cooperative_id)"
+        )
         res["kpa_activity_id"] = "t.kpa_activity_id"
         return res
 

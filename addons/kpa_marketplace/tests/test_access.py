@@ -44,7 +44,9 @@ class TestMarketplaceAccess(KpaMarketplaceCommon):
         with self.assertRaises(AccessError):
             self.host_product.with_user(self.coordinator_a).write({"list_price": 1.0})
         with self.assertRaises(AccessError):
-            Template.create({"name": "Fake buffet", "kpa_cooperative_id": self.coop_b.id})
+            Template.create(
+                {"name": "Fake buffet", "kpa_cooperative_id": self.coop_b.id}
+            )
         self.service_a1.with_user(self.coordinator_a).write({"list_price": 120.0})
         self.assertEqual(self.service_a1.list_price, 120.0)
         self.assertEqual(self.service_b1.list_price, 250.0)

@@ -100,7 +100,8 @@ class TestInvoicingThroughTheHost(KpaMarketplaceCommon):
         self.assertEqual(credit_note.kpa_cooperative_id, self.coop_a)
         self.assertEqual(credit_note.journal_id, self.coop_a.journal_id)
         self.assertEqual(
-            credit_note.kpa_legal_mention, "Host Structure Test, on behalf of Coop Alpha"
+            credit_note.kpa_legal_mention,
+            "Host Structure Test, on behalf of Coop Alpha",
         )
         credit_note.action_post()
         self.assertAlmostEqual(credit_note.kpa_host_fee_amount, -24.0)
@@ -146,9 +147,11 @@ class TestInvoicingThroughTheHost(KpaMarketplaceCommon):
         self.customer.lang = "fr_FR"
         invoice = self._invoice(self.order_b)
         invoice.action_post()
-        html = self.env["ir.actions.report"]._render_qweb_html(
-            "account.account_invoices", invoice.ids
-        )[0].decode()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("account.account_invoices", invoice.ids)[0]
+            .decode()
+        )
         self.assertIn("Host Structure Test, pour le compte de Coop Beta", html)
 
     def test_coordinators_read_only_their_invoices(self):

@@ -54,9 +54,7 @@ class TestPaymentOfSplitOrders(KpaMarketplaceCommon):
         self.assertAlmostEqual(tx.amount, total)
 
     def test_automatic_invoicing_gives_one_invoice_per_order(self):
-        self.env["ir.config_parameter"].sudo().set_param(
-            "sale.automatic_invoice", True
-        )
+        self.env["ir.config_parameter"].sudo().set_param("sale.automatic_invoice", True)
         order = self._quotation([(self.service_a1, 1), (self.service_b1, 1)])
         tx = self._pay(order)
         orders = order | order.kpa_split_order_ids

@@ -115,6 +115,35 @@ class TestCartSplit(KpaMarketplaceCommon):
         self.assertAlmostEqual(sum(orders.mapped("amount_untaxed")), untaxed)
         self.assertAlmostEqual(sum(orders.mapped("amount_tax")), tax)
 
+    def _five_cooperative_cart(self, lines_per_cooperative):
+        services = self.service_a1 | self.service_b1 | self.service_extra
+        order = self._quotation(
+            [
+                (service, index + 1)
+                for index in range(lines_per_cooperative)
+                for service in services
+            ]
+        )
+        self.env.flush_all()
+        self.env.invalidate_all()
+        return order
+
+    def _confirm_queries(self, order):
+        before = self.cr.sql_log_count
+        order.action_confirm()
+        self.env.flush_all()
+        return self.cr.sql_log_count - before
+
+    def test_query_count_of_confirming_a_five_cooperative_cart(self):
+        order = self._five_cooperative_cart(1)
+        with self.assertQueryCount(195):  # 189 measured
+            order.action_confirm()
+        self.assertEqual(len(order | order.kpa_split_order_ids), 5)
+        # Three lines per cooperative cost the same queries as one.
+        one_line = self._confirm_queries(self._five_cooperative_cart(1))
+        three_lines = self._confirm_queries(self._five_cooperative_cart(3))
+        self.assertLessEqual(three_lines, one_line + 2)
+
     # === QUANTITIES, DISCOUNTS, TAXES === #
 
     def test_quantities_discounts_and_taxes_are_kept(self):
@@ -122,7 +151,15 @@ class TestCartSplit(KpaMarketplaceCommon):
         order = self._quotation(
             [
                 (self.service_a1, 3, {"discount": 10.0}),
-                (self.service_b1, 2, {"discount": 25.0, "price_unit": 199.99}),
+                (
+                    self.service_b1,
+                    2,
+                    {
+                        "discount": 25.0,
+                        "price_unit": 199.99,
+                        "tax_id": [Command.set(other_tax.ids)],
+                    },
+                ),
                 (self.service_a2, 7, {"tax_id": [Command.set(other_tax.ids)]}),
             ]
         )
@@ -210,7 +247,9 @@ class TestCartSplit(KpaMarketplaceCommon):
         order = self._quotation([(self.service_b1, 1), (self.host_product, 1)])
         order.action_confirm()
         self.assertFalse(order.kpa_cooperative_id)
-        self.assertEqual(order.order_line.product_id, self.host_product.product_variant_id)
+        self.assertEqual(
+            order.order_line.product_id, self.host_product.product_variant_id
+        )
         self.assertEqual(order.kpa_split_order_ids.kpa_cooperative_id, self.coop_b)
 
     def test_discount_on_a_mixed_cart_is_refused(self):
@@ -286,7 +325,9 @@ class TestCartSplit(KpaMarketplaceCommon):
         quotation_b.action_confirm()
         self.assertEqual(quotation_a.state, "draft")
         self.assertEqual(quotation_a.order_line.product_id.name, "Sewing workshop")
-        self.assertFalse(quotation_a.kpa_split_order_ids | quotation_b.kpa_split_order_ids)
+        self.assertFalse(
+            quotation_a.kpa_split_order_ids | quotation_b.kpa_split_order_ids
+        )
 
     def test_confirmed_order_takes_no_service_of_another_cooperative(self):
         order = self._quotation([(self.service_a1, 1)])
