@@ -9,6 +9,10 @@ class SaleOrderLine(models.Model):
         related="product_id.product_tmpl_id.kpa_cooperative_id",
         string="Cooperative",
     )
+    kpa_cooperative_name = fields.Char(
+        related="product_id.product_tmpl_id.kpa_cooperative_id.name",
+        string="Cooperative name",
+    )
 
     @api.constrains("product_id", "order_id")
     def _check_kpa_cooperative_of_confirmed_order(self):

@@ -27,7 +27,7 @@ registry.category("web_tour.tours").add("kpa_marketplace_two_cooperatives", {
     steps: () => [
         {
             content: "The network page counts the services of each cooperative",
-            trigger: '.o_kpa_cooperative_card[data-kpa-slug="coop-alpha"] .o_kpa_service_count:contains("2 services")',
+            trigger: '.o_kpa_cooperative_card[data-kpa-slug="coop-alpha"] .o_kpa_service_count:contains("2")',
         },
         ...addServiceOf("Coop Alpha", "Sewing workshop"),
         {
@@ -45,7 +45,21 @@ registry.category("web_tour.tours").add("kpa_marketplace_two_cooperatives", {
             trigger: '.o_kpa_cart_line_cooperative:contains("Coop Beta")',
         },
         tourUtils.goToCheckout(),
-        ...tourUtils.payWithDemo(),
+        {
+            content: "Pay with the demo payment provider",
+            trigger: 'input[name="o_payment_radio"][data-payment-method-code="demo"]',
+            run: "click",
+        },
+        {
+            content: "Enter a card number",
+            trigger: 'input[name="customer_input"]',
+            run: "edit 4242424242424242",
+        },
+        tourUtils.pay(),
+        {
+            content: "The payment covers the whole cart: no warning",
+            trigger: ".oe_website_sale_tx_status .card.alert-success",
+        },
         {
             content: "The confirmation lists one order per cooperative",
             trigger: ".o_kpa_confirmation_orders tr.o_kpa_confirmation_order:nth-child(2)",
