@@ -38,8 +38,28 @@ SPLIT_COPIED_FIELDS = (
 )
 
 
-# Fields of the order lines that moving them to a split order must not change.
-LINE_FIELDS_KEPT_ON_SPLIT = ("tax_id", "analytic_distribution")
+# Stored fields of the order lines that depend on their order, and that moving
+# them to a split order (same customer, company, currency, pricelist, fiscal
+# position) must not change: neither the taxes and analytic distribution typed
+# by the salesperson, nor the amounts. Not computing them again also keeps the
+# split's queries independent of the number of lines. (The salesperson of the
+# lines, `salesman_id`, does follow their new order.)
+LINE_FIELDS_KEPT_ON_SPLIT = (
+    "tax_id",
+    "analytic_distribution",
+    "company_id",
+    "currency_id",
+    "order_partner_id",
+    "state",
+    "price_subtotal",
+    "price_tax",
+    "price_total",
+    "price_reduce_taxexcl",
+    "price_reduce_taxinc",
+    "invoice_status",
+    "qty_to_invoice",
+    "untaxed_amount_to_invoice",
+)
 
 
 class SaleOrder(models.Model):
@@ -206,6 +226,16 @@ class SaleOrder(models.Model):
         """Never group the orders of different cooperatives in one invoice."""
         return [*super()._get_invoice_grouping_keys(), "kpa_cooperative_id"]
 
+    def _create_invoices(self, grouped=False, final=False, date=None):
+        """The coordinators follow their cooperatives' invoices without an
+        assignment email for each: the host's accountants handle invoices."""
+        orders = self
+        if self.kpa_cooperative_id:
+            orders = self.with_context(mail_auto_subscribe_no_notify=True)
+        return super(SaleOrder, orders)._create_invoices(
+            grouped=grouped, final=final, date=date
+        )
+
     def _prepare_invoice(self):
         values = super()._prepare_invoice()
         values["kpa_cooperative_id"] = self.kpa_cooperative_id.id
@@ -284,19 +314,41 @@ class SaleOrder(models.Model):
             plans.append((order, main_key, groups))
         if not plans:
             return self.browse().sudo()
+        cooperatives = (
+            self.env["kpa.cooperative"]
+            .sudo()
+            .browse({key for _order, _main, groups in plans for key in groups if key})
+        )
+        cooperatives.fetch(["coordinator_ids"])
         vals_list = [
             order._kpa_prepare_split_order_vals(key)
             for order, main_key, groups in plans
             for key in groups
             if key != main_key
         ]
-        new_orders = iter(self.env["sale.order"].sudo().create(vals_list))
+        # The split orders are announced by a message on the quotation and a
+        # to-do for their coordinators (see _kpa_notify_coordinators), not by
+        # a creation message and an assignment email each.
+        new_orders = iter(
+            self.env["sale.order"]
+            .sudo()
+            .with_context(
+                mail_create_nolog=True,
+                mail_create_nosubscribe=True,
+                mail_auto_subscribe_no_notify=True,
+            )
+            .create(vals_list)
+        )
         created = self.browse().sudo()
         # The new orders have the same customer, company, pricelist and fiscal
         # position: the lines keep their taxes and analytic distribution (as
         # typed by the salesperson) instead of having them computed again.
         Line = self.env["sale.order.line"]
-        kept_fields = [Line._fields[name] for name in LINE_FIELDS_KEPT_ON_SPLIT]
+        kept_fields = [
+            Line._fields[name]
+            for name in LINE_FIELDS_KEPT_ON_SPLIT
+            if name in Line._fields
+        ]
         for order, main_key, groups in plans:
             options = defaultdict(lambda: self.env["sale.order.option"].sudo())
             for option in order.sale_order_option_ids:
@@ -391,7 +443,8 @@ class SaleOrder(models.Model):
         )
 
     def _kpa_notify_coordinators(self):
-        """Give each coordinator of the cooperative a to-do on its new order."""
+        """Give each coordinator of the cooperative a to-do on its new order,
+        and make them followers of it."""
         activity_type = self.env.ref(
             "mail.mail_activity_data_todo", raise_if_not_found=False
         )
@@ -417,4 +470,8 @@ class SaleOrder(models.Model):
                     }
                 )
         if vals_list:
-            self.env["mail.activity"].sudo().create(vals_list)
+            # A to-do in their activities (and their order followed), without
+            # one more email: the order itself is the news.
+            self.env["mail.activity"].sudo().with_context(
+                mail_activity_quick_update=True
+            ).create(vals_list)
