@@ -108,46 +108,43 @@ class KpaWebsiteSale(WebsiteSale):
 
     def _kpa_shop_facets(self, values):
         """The cooperatives and activities of the products on sale, each with
-        its number of products given the other facet: two grouped queries."""
+        its number of products given the other facet's choice: one grouped
+        query (by cooperative and activity), added up here."""
         filters = self._kpa_current_filters()
-        Template = request.env["product.template"]
+        cooperative_id = filters.get("cooperative_id")
+        activity_id = filters.get("activity_id")
         # The shop's domain without this module's facets (super() skips them).
-        base_domain = super()._get_shop_domain(
+        domain = super()._get_shop_domain(
             values.get("original_search") or values.get("search"),
             values.get("category"),
             values.get("attrib_values"),
         )
-        cooperative_domain = expression.AND(
-            [
-                base_domain,
-                Template._kpa_shop_filter_domain(
-                    activity_id=filters.get("activity_id")
-                ),
-                [("kpa_cooperative_id", "!=", False)],
-            ]
+        groups = request.env["product.template"]._read_group(
+            expression.AND([domain, [("kpa_cooperative_id", "!=", False)]]),
+            ["kpa_cooperative_id", "kpa_activity_id"],
+            ["__count"],
         )
-        activity_domain = expression.AND(
-            [
-                base_domain,
-                Template._kpa_shop_filter_domain(
-                    cooperative_id=filters.get("cooperative_id")
-                ),
-                [("kpa_activity_id", "!=", False)],
-            ]
-        )
-        cooperative_counts = Template._read_group(
-            cooperative_domain, ["kpa_cooperative_id"], ["__count"]
-        )
-        activity_counts = Template._read_group(
-            activity_domain, ["kpa_activity_id"], ["__count"]
-        )
+        cooperative_counts, activity_counts = {}, {}
+        for cooperative, activity, count in groups:
+            if not activity_id or activity.id == activity_id:
+                cooperative_counts[cooperative] = (
+                    cooperative_counts.get(cooperative, 0) + count
+                )
+            if activity and (not cooperative_id or cooperative.id == cooperative_id):
+                activity_counts[activity] = activity_counts.get(activity, 0) + count
         # The products just found are on sale on this website: their
         # cooperatives (published, of this host) and activities may be shown.
+        Cooperative = request.env["kpa.cooperative"].sudo()
+        Activity = request.env["kpa.activity"].sudo()
+        cooperative_ids = [cooperative.id for cooperative in cooperative_counts]
+        activity_ids = [activity.id for activity in activity_counts]
         cooperatives_sudo = [
-            (cooperative.sudo(), count) for cooperative, count in cooperative_counts
+            (cooperative, cooperative_counts[cooperative])
+            for cooperative in Cooperative.browse(cooperative_ids)
         ]
         activities_sudo = [
-            (activity.sudo(), count) for activity, count in activity_counts
+            (activity, activity_counts[activity])
+            for activity in Activity.browse(activity_ids)
         ]
         return {
             "kpa_cooperative_facets": sorted(
@@ -156,6 +153,6 @@ class KpaWebsiteSale(WebsiteSale):
             "kpa_activity_facets": sorted(
                 activities_sudo, key=lambda item: (item[0].sequence, item[0].name)
             ),
-            "kpa_current_cooperative_id": filters.get("cooperative_id"),
-            "kpa_current_activity_id": filters.get("activity_id"),
+            "kpa_current_cooperative_id": cooperative_id,
+            "kpa_current_activity_id": activity_id,
         }
