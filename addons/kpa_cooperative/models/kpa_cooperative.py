@@ -276,6 +276,16 @@ class KpaCooperative(models.Model):
     @api.constrains("coordinator_ids", "company_id")
     def _check_coordinator_company(self):
         for coop in self:
+            outsiders = coop.coordinator_ids.filtered("share")
+            if outsiders:
+                raise ValidationError(
+                    self.env._(
+                        "%(users)s cannot coordinate %(cooperative)s: coordinators "
+                        "are internal users, not portal or public ones.",
+                        users=", ".join(outsiders.mapped("name")),
+                        cooperative=coop.name,
+                    )
+                )
             strangers = coop.coordinator_ids.filtered(
                 lambda user, coop=coop: coop.company_id not in user.company_ids
             )
