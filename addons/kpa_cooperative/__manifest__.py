@@ -25,6 +25,7 @@
         "views/kpa_skill_views.xml",
         "views/kpa_activity_views.xml",
         "views/res_partner_views.xml",
+        "views/res_users_views.xml",
         "views/kpa_menus.xml",
         "views/templates.xml",
     ],

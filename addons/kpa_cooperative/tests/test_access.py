@@ -299,3 +299,20 @@ class TestAccessMatrix(KpaCooperativeCommon):
         self.assertEqual(
             PartnerSkill.with_user(self.coordinator_b).search(domain), everyone
         )
+
+    def test_members_give_their_own_consent(self):
+        """From their preferences: the public profile, and nothing else of
+        someone else."""
+        me = self.member_user.with_user(self.member_user)
+        preferences = self.env.ref("base.view_users_form_simple_modif")
+        arch = me.get_views([(preferences.id, "form")])
+        self.assertIn('name="kpa_public_profile"', arch["views"]["form"]["arch"])
+        me.write({"kpa_public_profile": True})
+        self.assertTrue(self.member_anna.kpa_public_profile)
+        me.write({"kpa_public_profile": False})
+        self.assertFalse(self.member_anna.kpa_public_profile)
+        with self.assertRaises(AccessError), self.env.cr.savepoint():
+            self.candidate_user.with_user(self.member_user).write(
+                {"kpa_public_profile": True}
+            )
+        self.assertFalse(self.candidate_carl.kpa_public_profile)

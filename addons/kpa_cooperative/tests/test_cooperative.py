@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from psycopg2 import IntegrityError
 
 from odoo import Command
@@ -424,3 +426,23 @@ class TestCooperativeMultiCompany(KpaCooperativeCommon):
             {"name": "Made There", "company_id": self.other_host.id}
         )
         self.assertEqual(coop.journal_id.company_id, self.other_host)
+
+
+@tagged("post_install", "-at_install")
+class TestDemoChart(KpaCooperativeCommon):
+    def test_generic_chart_without_the_french_localisation(self):
+        company = self.env["res.company"].create(
+            {"name": "Host Without Chart", "country_id": self.env.ref("base.fr").id}
+        )
+        Module = type(self.env["ir.module.module"])
+        with patch.object(Module, "search_count", return_value=0):
+            company._kpa_demo_load_chart()
+        self.assertEqual(company.chart_template, "generic_coa")
+        self.assertTrue(
+            self.env["account.journal"].search_count(
+                [("company_id", "=", company.id), ("type", "=", "sale")]
+            )
+        )
+        # A company that has a chart keeps it.
+        company._kpa_demo_load_chart()
+        self.assertEqual(company.chart_template, "generic_coa")
