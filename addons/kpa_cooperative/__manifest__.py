@@ -26,11 +26,20 @@
         "views/kpa_activity_views.xml",
         "views/res_partner_views.xml",
         "views/account_move_views.xml",
+        "views/res_users_views.xml",
         "views/kpa_menus.xml",
         "views/templates.xml",
         "report/account_invoice_templates.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/res_company_demo.xml",
+        "demo/website_demo.xml",
+        "demo/res_partner_demo.xml",
+        "demo/res_users_demo.xml",
+        "demo/kpa_skill_demo.xml",
+        "demo/kpa_cooperative_demo.xml",
+        "demo/kpa_membership_demo.xml",
+    ],
     "assets": {
         "web.assets_frontend": [
             "kpa_cooperative/static/src/scss/kpa_cooperative.scss",

@@ -78,8 +78,11 @@ class KpaMembership(models.Model):
 
     @api.depends("partner_id", "cooperative_id")
     def _compute_display_name(self):
+        # A candidate reads their own candidacy, not yet the cooperative: its
+        # name only is read with sudo.
         for membership in self:
-            partner, cooperative = membership.partner_id, membership.cooperative_id
+            partner = membership.partner_id.sudo()
+            cooperative = membership.cooperative_id.sudo()
             membership.display_name = f"{partner.name or ''} · {cooperative.name or ''}"
 
     # === CONSTRAINT METHODS === #
@@ -88,7 +91,7 @@ class KpaMembership(models.Model):
     def _check_member_age(self):
         for membership in self.sudo():
             if not membership.date_start:
-                if membership.state != "candidate":
+                if membership.state == "member":
                     raise ValidationError(
                         self.env._(
                             "%(person)s needs a start date to be a member of "
@@ -213,15 +216,14 @@ class KpaMembership(models.Model):
                     people=", ".join(not_candidates.partner_id.mapped("name")),
                 )
             )
-        for membership in self:
-            membership.write(
-                {
-                    "state": "member",
-                    "date_start": date
-                    or membership.date_start
-                    or fields.Date.context_today(self),
-                }
-            )
+        if date:
+            self.write({"state": "member", "date_start": date})
+            return True
+        without_date = self.filtered(lambda m: not m.date_start)
+        without_date.write(
+            {"state": "member", "date_start": fields.Date.context_today(self)}
+        )
+        (self - without_date).write({"state": "member"})
         return True
 
     def action_end(self):
@@ -251,13 +253,7 @@ class KpaMembership(models.Model):
                     people=", ".join(closed.partner_id.mapped("name")),
                 )
             )
-        for membership in self:
-            membership.write(
-                {
-                    "state": state,
-                    "date_end": date,
-                    "date_start": membership.date_start or date,
-                    "end_reason": reason,
-                }
-            )
+        # A candidate who withdraws (or is refused) never was a member: no
+        # start date is invented for them.
+        self.write({"state": state, "date_end": date, "end_reason": reason})
         return True
