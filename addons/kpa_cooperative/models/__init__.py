@@ -3,3 +3,10 @@ from . import kpa_skill
 from . import kpa_cooperative
 from . import kpa_membership
 from . import res_partner
+from . import kpa_cooperative_governance
+from . import kpa_rule
+from . import kpa_decision
+from . import kpa_membership_governance
+from . import kpa_contribution
+from . import kpa_resource
+from . import kpa_training
