@@ -44,7 +44,12 @@
         "views/kpa_rule_templates.xml",
         "views/portal_templates.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/kpa_rule_demo.xml",
+        "demo/kpa_decision_demo.xml",
+        "demo/kpa_contribution_demo.xml",
+        "demo/kpa_resource_demo.xml",
+    ],
     "assets": {
         "web.assets_frontend": [
             "kpa_cooperative/static/src/scss/kpa_cooperative.scss",
