@@ -233,11 +233,11 @@ class KpaMemberPortal(CustomerPortal):
     @http.route(
         "/my/decisions/<int:decision_id>", type="http", auth="user", website=True
     )
-    def portal_my_decision(self, decision_id, error=None, saved=None, **kwargs):
+    def portal_my_decision(self, decision_id, saved=None, **kwargs):
         decision = self._kpa_get_decision(decision_id)
         return request.render(
             "kpa_cooperative.portal_my_decision",
-            self._kpa_decision_values(decision, error=error, saved=bool(saved)),
+            self._kpa_decision_values(decision, saved=bool(saved)),
         )
 
     def _kpa_decision_values(self, decision, error=None, saved=False, form=None):

@@ -326,16 +326,18 @@ class KpaDecision(models.Model):
                 for partner in participants
             ]
         self.env["kpa.decision.position"].create(position_vals)
-        for decision in self:
-            decision.message_post(
-                body=self.env._(
+        self._message_log_batch(
+            {
+                decision.id: self.env._(
                     "Vote opened: %(count)s participants, quorum %(quorum)s %%, "
                     "majority %(majority)s %%.",
                     count=decision.participant_count,
                     quorum=decision.quorum,
                     majority=decision.majority,
                 )
-            )
+                for decision in self
+            }
+        )
         return True
 
     def action_close(self):
@@ -353,9 +355,9 @@ class KpaDecision(models.Model):
         for decision in self:
             decision.write({"state": "closed", "date": decision.date or today})
         outcomes = dict(self._fields["outcome"]._description_selection(self.env))
-        for decision in self:
-            decision.message_post(
-                body=self.env._(
+        self._message_log_batch(
+            {
+                decision.id: self.env._(
                     "Vote closed on %(date)s: %(outcome)s (agree %(agree)s, abstain "
                     "%(abstain)s, disagree %(disagree)s, block %(block)s; "
                     "%(given)s of %(participants)s positions given).",
@@ -368,7 +370,9 @@ class KpaDecision(models.Model):
                     given=decision.given_count,
                     participants=decision.participant_count,
                 )
-            )
+                for decision in self
+            }
+        )
         return True
 
     def action_apply(self):
@@ -383,12 +387,14 @@ class KpaDecision(models.Model):
                         decision=decision.name,
                     )
                 )
-        for decision in self.filtered(lambda d: not d.date_applied):
-            changed = getattr(decision, f"_apply_{decision.decision_type}")()
-            decision.write({"date_applied": fields.Datetime.now()})
-            decision.message_post(
-                body=changed or self.env._("Applied: the decision required no change.")
-            )
+        todo = self.filtered(lambda d: not d.date_applied)
+        bodies = {
+            decision.id: getattr(decision, f"_apply_{decision.decision_type}")()
+            or self.env._("Applied: the decision required no change.")
+            for decision in todo
+        }
+        todo.write({"date_applied": fields.Datetime.now()})
+        todo._message_log_batch(bodies)
         return True
 
     def action_set_position(self, position, comment=None):
@@ -548,7 +554,7 @@ class KpaDecision(models.Model):
             cooperative=self.cooperative_id.name,
             date=fields.Date.to_string(self.date),
         )
-        membership.message_post(
+        membership._message_log(
             body=self.env._(
                 "Admitted by the decision “%(decision)s”.", decision=self.name
             )
@@ -729,14 +735,18 @@ class KpaDecisionPosition(models.Model):
     def _post_positions(self):
         """Track each position given in the chatter of its decision."""
         labels = dict(self._fields["position"]._description_selection(self.env))
+        bodies = defaultdict(list)
         for line in self:
-            line.decision_id.sudo().message_post(
-                body=self.env._(
+            bodies[line.decision_id.id].append(
+                self.env._(
                     "%(person)s: %(position)s.",
                     person=line.partner_id.name,
                     position=(
                         labels.get(line.position) or self.env._("no position")
                     ).lower(),
-                ),
-                author_id=self.env.user.partner_id.id,
+                )
             )
+        self.decision_id.sudo()._message_log_batch(
+            {decision_id: " ".join(texts) for decision_id, texts in bodies.items()},
+            author_id=self.env.user.partner_id.id,
+        )

@@ -396,20 +396,24 @@ class KpaRule(models.Model):
         todo.sudo().write(
             {"state": "adopted", "date_adopted": date, "decision_id": decision.id}
         )
-        for rule in superseded:
-            rule.sudo().message_post(
-                body=self.env._(
+        superseded.sudo()._message_log_batch(
+            dict.fromkeys(
+                superseded.ids,
+                self.env._(
                     "Archived: superseded by a new version adopted by the decision "
                     "“%(decision)s”.",
                     decision=decision.name,
-                )
+                ),
             )
-        for rule in todo:
-            rule.sudo().message_post(
-                body=self.env._(
+        )
+        todo.sudo()._message_log_batch(
+            dict.fromkeys(
+                todo.ids,
+                self.env._(
                     "Adopted by the decision “%(decision)s” of %(date)s.",
                     decision=decision.name,
                     date=fields.Date.to_string(date),
-                )
+                ),
             )
+        )
         return todo
