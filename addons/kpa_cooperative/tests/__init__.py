@@ -5,3 +5,6 @@ from . import test_cooperative
 from . import test_membership
 from . import test_public_pages
 from . import test_views
+from . import test_decision
+from . import test_contribution
+from . import test_governance_portal
