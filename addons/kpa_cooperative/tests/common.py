@@ -34,6 +34,22 @@ class KpaCooperativeCommon(AccountTestInvoicingCommon):
         )
 
     @classmethod
+    def _setup_host_website(cls):
+        """The default website, as the test host's, in English only (whatever
+        the demo data made of it): public pages answer without a language
+        redirect and in the source language."""
+        english = cls.env["res.lang"]._activate_lang("en_US")
+        website = cls.env.ref("website.default_website").sudo()
+        website.write(
+            {
+                "company_id": cls.host.id,
+                "language_ids": [Command.set(english.ids)],
+                "default_lang_id": english.id,
+            }
+        )
+        return website
+
+    @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.host = cls.company_data["company"]

@@ -96,8 +96,9 @@ MATRIX = [
     # --- kpa.partner.skill: own skills, the cooperative's people, the network ---
     (
         "kpa.partner.skill",
-        "anna_sewing",  # the member user's own skill
+        "anna_sewing",  # the member user's own skill, one she can teach
         {
+            "candidate": "r",
             "member": "rwu",
             "coordinator_a": "rwu",
             "coordinator_b": "r",
@@ -127,8 +128,14 @@ MATRIX = [
     ),
     (
         "kpa.partner.skill",
-        "dina_sewing",  # someone of coop_b
-        {"coordinator_a": "r", "coordinator_b": "rwu", "manager": "rwu"},
+        "dina_sewing",  # someone of coop_b who can teach: the network's directory
+        {
+            "candidate": "r",
+            "member": "r",
+            "coordinator_a": "r",
+            "coordinator_b": "rwu",
+            "manager": "rwu",
+        },
     ),
     (
         "kpa.partner.skill",
@@ -290,11 +297,19 @@ class TestAccessMatrix(KpaCooperativeCommon):
         domain = [("id", "in", everyone.ids)]
         self.assertEqual(
             PartnerSkill.with_user(self.member_user).search(domain),
-            self.anna_sewing | self.bob_cooking | self.carl_cooking,
+            self.anna_sewing | self.bob_cooking | self.carl_cooking | self.dina_sewing,
+        )
+        # Across the network, who can teach what: current members' "can teach"
+        # skills only (Anna's and Dina's sewing), candidates included.
+        self.assertEqual(
+            PartnerSkill.with_user(self.member_user).search(
+                domain + [("skill_id.name", "=", self.dina_sewing.skill_id.name)]
+            ),
+            self.anna_sewing | self.dina_sewing,
         )
         self.assertEqual(
             PartnerSkill.with_user(self.candidate_user).search(domain),
-            self.carl_cooking,
+            self.carl_cooking | self.anna_sewing | self.dina_sewing,
         )
         self.assertEqual(
             PartnerSkill.with_user(self.coordinator_b).search(domain), everyone

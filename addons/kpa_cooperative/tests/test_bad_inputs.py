@@ -113,13 +113,16 @@ class TestBadInputs(KpaCooperativeCommon):
                 "Ageless Test has no birthdate: enter it on their contact",
             ),
             (
-                "exclusion without reason",
+                "exclusion without a decision",
                 lambda: self.end_wizard(
-                    self.membership_bob, end_type="excluded", date_end=date(2024, 9, 1)
+                    self.membership_bob,
+                    end_type="excluded",
+                    date_end=date(2024, 9, 1),
+                    reason="Broke the rules.",
                 ).action_confirm(),
-                ValidationError,
-                "An exclusion needs a reason: explain why Bob Test is excluded from "
-                "Coop Alpha.",
+                UserError,
+                "An exclusion is decided by the members: propose an exclusion "
+                "decision about Bob Test",
             ),
             (
                 "end before start",

@@ -414,6 +414,26 @@ class TestDecisionBadInputs(KpaGovernanceCommon):
         wizard.save().action_confirm()
         self.assertEqual(self.membership_bob.state, "left")
 
+    def test_exclusion_needs_a_reason(self):
+        """Even with its adopted decision, an exclusion says why."""
+        decision = self._decision(
+            decision_type="exclusion",
+            membership_id=self.membership_bob.id,
+            date=date(2025, 3, 1),
+        )
+        self._open(decision)
+        decision.position_ids.write({"position": "agree"})
+        decision.action_close()
+        for reason in (False, "", "   "):
+            with (
+                self.subTest(reason=reason),
+                self.assertRefused(ValidationError, "An exclusion needs a reason"),
+            ):
+                self.membership_bob._close(
+                    "excluded", date(2025, 3, 1), reason, decision=decision
+                )
+        self.assertEqual(self.membership_bob.state, "member")
+
     def test_exclusion_by_another_decision(self):
         """A decision about someone else cannot exclude Bob."""
         other = self._adopt(

@@ -13,9 +13,7 @@ class TestGovernancePortal(KpaGovernanceCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # The website sells the services of the test host's cooperatives.
-        cls.website = cls.env["website"].get_current_website()
-        cls.website.company_id = cls.host
+        cls.website = cls._setup_host_website()
         Rule = cls.env["kpa.rule"]
         cls.rule_adopted, cls.rule_draft, cls.rule_old = Rule.create(
             [

@@ -145,11 +145,13 @@ class TestMembership(KpaCooperativeCommon):
 
     # === END OF MEMBERSHIP === #
 
-    def test_exclusion_needs_a_reason(self):
-        for reason in (False, "", "   "):
+    def test_exclusion_needs_a_decision(self):
+        """Members decide exclusions (see test_decision): no one is excluded
+        from a form or by a coordinator alone, whatever the reason given."""
+        for reason in (False, "Broke the rule of welcome, twice."):
             with (
                 self.subTest(reason=reason),
-                self.assertRaises(ValidationError) as caught,
+                self.assertRaises(UserError) as caught,
                 self.env.cr.savepoint(),
             ):
                 self.membership_bob.with_user(self.coordinator_a)._close(
@@ -157,23 +159,12 @@ class TestMembership(KpaCooperativeCommon):
                 )
             self.assertEqual(
                 caught.exception.args[0],
-                "An exclusion needs a reason: explain why Bob Test is excluded from "
-                "Coop Alpha.",
+                "An exclusion is decided by the members: propose an exclusion "
+                "decision about Bob Test; once adopted, applying it closes the "
+                "membership.",
             )
-        self.assertEqual(self.membership_bob.state, "member")
-        self.membership_bob.with_user(self.coordinator_a)._close(
-            "excluded", date(2024, 9, 1), "Broke the rule of welcome, twice."
-        )
         self.assertRecordValues(
-            self.membership_bob,
-            [
-                {
-                    "state": "excluded",
-                    "is_open": False,
-                    "date_end": date(2024, 9, 1),
-                    "end_reason": "Broke the rule of welcome, twice.",
-                }
-            ],
+            self.membership_bob, [{"state": "member", "date_end": False}]
         )
 
     def test_dates_in_order(self):
@@ -264,7 +255,7 @@ class TestMembership(KpaCooperativeCommon):
         self.assertEqual(
             wizard.membership_ids, self.membership_anna | self.membership_bob
         )
-        with self.assertRaises(ValidationError), self.env.cr.savepoint():
+        with self.assertRaises(UserError), self.env.cr.savepoint():
             wizard.action_confirm()
         self.assertEqual(
             (self.membership_anna | self.membership_bob).mapped("state"),

@@ -23,17 +23,7 @@ class TestPublicPages(KpaCooperativeCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # The website of the host company, in English (whatever the demo data made
-        # of it).
-        english = cls.env["res.lang"]._activate_lang("en_US")
-        cls.website = cls.env.ref("website.default_website").sudo()
-        cls.website.write(
-            {
-                "company_id": cls.host.id,
-                "language_ids": [Command.set(english.ids)],
-                "default_lang_id": english.id,
-            }
-        )
+        cls.website = cls._setup_host_website()
         cls.coop_hidden = cls.env["kpa.cooperative"].create(
             {"name": "Coop Hidden", "company_id": cls.host.id}
         )
