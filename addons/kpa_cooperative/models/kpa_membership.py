@@ -2,7 +2,7 @@ from collections import Counter
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 MINIMUM_AGE = 16
@@ -204,6 +204,20 @@ class KpaMembership(models.Model):
                     )
                 )
 
+    # === CRUD METHODS === #
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        memberships = super().create(vals_list)
+        memberships._grant_member_group()
+        return memberships
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"state", "partner_id"} & set(vals):
+            self._grant_member_group()
+        return res
+
     # === ACTION METHODS === #
 
     def action_admit(self, date=None):
@@ -257,3 +271,13 @@ class KpaMembership(models.Model):
         # start date is invented for them.
         self.write({"state": state, "date_end": date, "end_reason": reason})
         return True
+
+    def _grant_member_group(self):
+        """People with an account (often a portal one) who apply or join get
+        the member role: their own application, their cooperatives, the
+        portal pages of members; the record rules keep them to their own."""
+        users = self.filtered("is_open").partner_id.sudo().user_ids
+        group = self.env.ref("kpa_cooperative.group_kpa_member")
+        missing = users.filtered(lambda user: group not in user.groups_id)
+        if missing:
+            group.sudo().write({"users": [Command.link(user.id) for user in missing]})

@@ -2,7 +2,7 @@ from datetime import date
 
 from odoo import fields
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import KpaCooperativeCommon
 
@@ -269,3 +269,23 @@ class TestMembership(KpaCooperativeCommon):
             self.membership_carl.with_user(self.candidate_user).display_name,
             "Carl Test · Coop Alpha",
         )
+
+    def test_applicants_with_an_account_get_the_member_role(self):
+        portal_user = new_test_user(
+            self.env,
+            login="kpa_portal_applicant",
+            groups="base.group_portal",
+            company_id=self.host.id,
+        )
+        member_group = self.env.ref("kpa_cooperative.group_kpa_member")
+        self.assertNotIn(member_group, portal_user.groups_id)
+        candidacy = self.env["kpa.membership"].create(
+            {"partner_id": portal_user.partner_id.id, "cooperative_id": self.coop_b.id}
+        )
+        self.assertIn(member_group, portal_user.groups_id)
+        self.assertTrue(portal_user.share, "still a portal user")
+        # The role shows them their own application, not the cooperative yet.
+        self.assertEqual(
+            self.env["kpa.membership"].with_user(portal_user).search([]), candidacy
+        )
+        self.assertFalse(self.env["kpa.cooperative"].with_user(portal_user).search([]))
