@@ -136,7 +136,7 @@ class KpaContribution(models.Model):
                 "%(giver)s → %(receiver)s: %(hours)s h (%(type)s)",
                 giver=contribution.giver_partner_id.name or "",
                 receiver=contribution.receiver_partner_id.name or "",
-                hours=f"{contribution.quantity:g}",
+                hours=format(contribution.quantity, "g"),
                 type=types.get(contribution.contribution_type, ""),
             )
 
@@ -150,7 +150,7 @@ class KpaContribution(models.Model):
                     self.env._(
                         "A contribution counts a positive number of hours: "
                         "%(hours)s hours cannot be recorded.",
-                        hours=f"{contribution.quantity:g}",
+                        hours=format(contribution.quantity, "g"),
                     )
                 )
 
