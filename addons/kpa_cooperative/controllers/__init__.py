@@ -1,1 +1,3 @@
 from . import cooperative
+from . import portal
+from . import rules

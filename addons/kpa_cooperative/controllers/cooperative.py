@@ -1,3 +1,5 @@
+import re
+
 from werkzeug.exceptions import NotFound
 
 from odoo import http
@@ -90,9 +92,10 @@ class KpaCooperativePages(http.Controller):
         cooperatives_sudo = Cooperative.search(self._published_domain())
         activities_sudo = cooperatives_sudo.activity_ids.sorted()
         current_activity_sudo = request.env["kpa.activity"].sudo()
-        if activity and str(activity).isdigit():
-            current_activity_sudo = activities_sudo.filtered(
-                lambda a: a.id == int(activity)
+        if activity and re.fullmatch(r"[0-9]{1,9}", activity):
+            # Any activity of the network: one no cooperative offers yet says so.
+            current_activity_sudo = current_activity_sudo.search(
+                [("id", "=", int(activity))], limit=1
             )
         if current_activity_sudo:
             cooperatives_sudo = cooperatives_sudo.filtered(
@@ -133,7 +136,7 @@ class KpaCooperativePages(http.Controller):
         stream = request.env["ir.binary"]._get_image_stream_from(
             cooperative_sudo.partner_id,
             "image_256",
-            placeholder="web/static/img/company_image.png",
+            placeholder="base/static/img/company_image.png",
         )
         return stream.get_response(max_age=3600)
 

@@ -201,7 +201,7 @@ class AccountMove(models.Model):
                 continue
             label = self.env._(
                 "Host fee (%(rate)s %%) on %(move)s",
-                rate=f"{rate:g}",
+                rate=format(rate, "g"),
                 move=move.name,
             )
             common = {

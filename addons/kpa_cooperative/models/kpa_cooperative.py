@@ -2,12 +2,15 @@ import re
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
+from odoo.tools import SQL
 from odoo.tools.translate import html_translate
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MAX_LENGTH = 64
+# Decisions of the network, not of the cooperative's coordinators.
+MANAGER_FIELDS = {"state", "host_fee_rate"}
 
 
 class KpaCooperative(models.Model):
@@ -199,14 +202,20 @@ class KpaCooperative(models.Model):
         return slug.strip("-") or "cooperative"
 
     def _compute_member_counts(self):
+        # Counts only: also shown to readers without access to memberships (the
+        # host accountant).
         counts = defaultdict(int)
-        for cooperative, state, count in self.env["kpa.membership"]._read_group(
-            [
-                ("cooperative_id", "in", self.ids),
-                ("state", "in", ("member", "candidate")),
-            ],
-            ["cooperative_id", "state"],
-            ["__count"],
+        for cooperative, state, count in (
+            self.env["kpa.membership"]
+            .sudo()
+            ._read_group(
+                [
+                    ("cooperative_id", "in", self.ids),
+                    ("state", "in", ("member", "candidate")),
+                ],
+                ["cooperative_id", "state"],
+                ["__count"],
+            )
         ):
             counts[cooperative.id, state] = count
         for coop in self:
@@ -254,6 +263,25 @@ class KpaCooperative(models.Model):
                         slug=coop.slug,
                     )
                 )
+        # The SQL constraint guards it too; this names the other cooperative. Read
+        # without flushing, or the SQL constraint would answer first.
+        self.env.cr.execute(
+            SQL(
+                "SELECT slug, name FROM kpa_cooperative "
+                "WHERE slug IN %s AND id NOT IN %s LIMIT 1",
+                tuple(self.mapped("slug")),
+                tuple(self.ids) or (0,),
+            )
+        )
+        if row := self.env.cr.fetchone():
+            raise ValidationError(
+                self.env._(
+                    "The web address “%(slug)s” is already used by %(cooperative)s: "
+                    "choose another one.",
+                    slug=row[0],
+                    cooperative=row[1],
+                )
+            )
 
     @api.constrains("host_fee_rate")
     def _check_host_fee_rate(self):
@@ -270,6 +298,16 @@ class KpaCooperative(models.Model):
     @api.constrains("coordinator_ids", "company_id")
     def _check_coordinator_company(self):
         for coop in self:
+            outsiders = coop.coordinator_ids.filtered("share")
+            if outsiders:
+                raise ValidationError(
+                    self.env._(
+                        "%(users)s cannot coordinate %(cooperative)s: coordinators "
+                        "are internal users, not portal or public ones.",
+                        users=", ".join(outsiders.mapped("name")),
+                        cooperative=coop.name,
+                    )
+                )
             strangers = coop.coordinator_ids.filtered(
                 lambda user, coop=coop: coop.company_id not in user.company_ids
             )
@@ -318,6 +356,17 @@ class KpaCooperative(models.Model):
         return cooperatives
 
     def write(self, vals):
+        if (
+            MANAGER_FIELDS.intersection(vals)
+            and not self.env.su
+            and not self.env.user.has_group("kpa_cooperative.group_kpa_manager")
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only network managers may change the status or the host fee "
+                    "rate of a cooperative."
+                )
+            )
         res = super().write(vals)
         if "name" in vals:
             self._sync_books_name()
@@ -451,14 +500,24 @@ class KpaCooperative(models.Model):
         }
 
     def _member_skills(self):
-        """{cooperative id: skills held by its current members}, in two queries."""
-        members = self.env["kpa.membership"].search_fetch(
-            [("cooperative_id", "in", self.ids), ("state", "=", "member")],
-            ["cooperative_id", "partner_id"],
+        """{cooperative id: skills held by its current members}, in two queries
+        (counts only: read with sudo)."""
+        members = (
+            self.env["kpa.membership"]
+            .sudo()
+            .search_fetch(
+                [("cooperative_id", "in", self.ids), ("state", "=", "member")],
+                ["cooperative_id", "partner_id"],
+            )
         )
         skills_by_partner = defaultdict(set)
-        for partner, skill in self.env["kpa.partner.skill"]._read_group(
-            [("partner_id", "in", members.partner_id.ids)], ["partner_id", "skill_id"]
+        for partner, skill in (
+            self.env["kpa.partner.skill"]
+            .sudo()
+            ._read_group(
+                [("partner_id", "in", members.partner_id.ids)],
+                ["partner_id", "skill_id"],
+            )
         ):
             skills_by_partner[partner.id].add(skill.id)
         result = defaultdict(set)
@@ -525,6 +584,9 @@ class KpaCooperative(models.Model):
                     "refund_sequence": True,
                     "show_on_dashboard": True,
                     "kpa_cooperative_id": coop.id,
+                    # From the unique slug: names alike ("Élan", "elan") would
+                    # give the same alias.
+                    "alias_name": f"sales-{coop.slug}",
                 }
             )
         return vals_list
@@ -548,6 +610,7 @@ class KpaCooperative(models.Model):
 
     def _sync_books_name(self):
         for coop in self.sudo():
+            coop.partner_id.name = coop.name
             coop.analytic_account_id.name = coop.name
             coop.journal_id.name = self.env._(
                 "Sales %(cooperative)s", cooperative=coop.name

@@ -2,7 +2,7 @@ from collections import Counter
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 MINIMUM_AGE = 16
@@ -78,8 +78,11 @@ class KpaMembership(models.Model):
 
     @api.depends("partner_id", "cooperative_id")
     def _compute_display_name(self):
+        # A candidate reads their own candidacy, not yet the cooperative: its
+        # name only is read with sudo.
         for membership in self:
-            partner, cooperative = membership.partner_id, membership.cooperative_id
+            partner = membership.partner_id.sudo()
+            cooperative = membership.cooperative_id.sudo()
             membership.display_name = f"{partner.name or ''} · {cooperative.name or ''}"
 
     # === CONSTRAINT METHODS === #
@@ -88,7 +91,7 @@ class KpaMembership(models.Model):
     def _check_member_age(self):
         for membership in self.sudo():
             if not membership.date_start:
-                if membership.state != "candidate":
+                if membership.state == "member":
                     raise ValidationError(
                         self.env._(
                             "%(person)s needs a start date to be a member of "
@@ -201,6 +204,20 @@ class KpaMembership(models.Model):
                     )
                 )
 
+    # === CRUD METHODS === #
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        memberships = super().create(vals_list)
+        memberships._grant_member_group()
+        return memberships
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"state", "partner_id"} & set(vals):
+            self._grant_member_group()
+        return res
+
     # === ACTION METHODS === #
 
     def action_admit(self, date=None):
@@ -213,15 +230,14 @@ class KpaMembership(models.Model):
                     people=", ".join(not_candidates.partner_id.mapped("name")),
                 )
             )
-        for membership in self:
-            membership.write(
-                {
-                    "state": "member",
-                    "date_start": date
-                    or membership.date_start
-                    or fields.Date.context_today(self),
-                }
-            )
+        if date:
+            self.write({"state": "member", "date_start": date})
+            return True
+        without_date = self.filtered(lambda m: not m.date_start)
+        without_date.write(
+            {"state": "member", "date_start": fields.Date.context_today(self)}
+        )
+        (self - without_date).write({"state": "member"})
         return True
 
     def action_end(self):
@@ -251,13 +267,17 @@ class KpaMembership(models.Model):
                     people=", ".join(closed.partner_id.mapped("name")),
                 )
             )
-        for membership in self:
-            membership.write(
-                {
-                    "state": state,
-                    "date_end": date,
-                    "date_start": membership.date_start or date,
-                    "end_reason": reason,
-                }
-            )
+        # A candidate who withdraws (or is refused) never was a member: no
+        # start date is invented for them.
+        self.write({"state": state, "date_end": date, "end_reason": reason})
         return True
+
+    def _grant_member_group(self):
+        """People with an account (often a portal one) who apply or join get
+        the member role: their own application, their cooperatives, the
+        portal pages of members; the record rules keep them to their own."""
+        users = self.filtered("is_open").partner_id.sudo().user_ids
+        group = self.env.ref("kpa_cooperative.group_kpa_member")
+        missing = users.filtered(lambda user: group not in user.groups_id)
+        if missing:
+            group.sudo().write({"users": [Command.link(user.id) for user in missing]})

@@ -32,8 +32,13 @@ class KpaSkill(models.Model):
 
     def _compute_holder_counts(self):
         counts = defaultdict(int)
-        for skill, level, count in self.env["kpa.partner.skill"]._read_group(
-            [("skill_id", "in", self.ids)], ["skill_id", "level"], ["__count"]
+        # Network-wide counts, also for readers who see only part of the directory.
+        for skill, level, count in (
+            self.env["kpa.partner.skill"]
+            .sudo()
+            ._read_group(
+                [("skill_id", "in", self.ids)], ["skill_id", "level"], ["__count"]
+            )
         ):
             counts[skill.id, level] += count
         for skill in self:

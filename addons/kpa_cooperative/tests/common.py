@@ -15,8 +15,12 @@ class KpaCooperativeCommon(AccountTestInvoicingCommon):
       coop_b  coordinated by coordinator_b, member: member_dina
     Users of the lowest rights: manager, coordinator_a, coordinator_b, accountant,
     member_user, candidate_user, portal_user, and the public user.
+    Skills: skill_sewing, skill_cooking, skill_carpentry; held as
+      anna_sewing (can teach), bob_cooking (practising), carl_cooking (learning),
+      dina_sewing (can teach).
     Set ``with_other_host = True`` to get other_host (a second company with its
-    chart) and coop_other in it.
+    chart) and coop_other in it; every user above may then access both hosts,
+    except manager_host_only (a network manager of host only).
     """
 
     with_other_host = False
@@ -28,6 +32,22 @@ class KpaCooperativeCommon(AccountTestInvoicingCommon):
         return super().get_default_groups() | cls.env.ref(
             "kpa_cooperative.group_kpa_manager"
         )
+
+    @classmethod
+    def _setup_host_website(cls):
+        """The default website, as the test host's, in English only (whatever
+        the demo data made of it): public pages answer without a language
+        redirect and in the source language."""
+        english = cls.env["res.lang"]._activate_lang("en_US")
+        website = cls.env.ref("website.default_website").sudo()
+        website.write(
+            {
+                "company_id": cls.host.id,
+                "language_ids": [Command.set(english.ids)],
+                "default_lang_id": english.id,
+            }
+        )
+        return website
 
     @classmethod
     def setUpClass(cls):
@@ -65,6 +85,14 @@ class KpaCooperativeCommon(AccountTestInvoicingCommon):
         )
         cls.portal_user = user("kpa_portal", "base.group_portal")
         cls.public_user = cls.env.ref("base.public_user")
+        if cls.with_other_host:
+            cls.manager_host_only = new_test_user(
+                cls.env,
+                login="kpa_manager_host_only",
+                groups="kpa_cooperative.group_kpa_manager",
+                company_id=cls.host.id,
+                company_ids=[Command.set(cls.host.ids)],
+            )
 
         Partner = cls.env["res.partner"]
         cls.member_anna = cls.member_user.partner_id
@@ -147,6 +175,45 @@ class KpaCooperativeCommon(AccountTestInvoicingCommon):
                     "cooperative_id": cls.coop_b.id,
                     "state": "member",
                     "date_start": date(2024, 3, 1),
+                },
+            ]
+        )
+
+        cls.skill_sewing, cls.skill_cooking, cls.skill_carpentry = cls.env[
+            "kpa.skill"
+        ].create(
+            [
+                {"name": "Sewing (test)", "activity_id": cls.activity_sewing.id},
+                {"name": "Cooking (test)", "activity_id": cls.activity_catering.id},
+                {"name": "Carpentry (test)", "activity_id": cls.activity_carpentry.id},
+            ]
+        )
+        (
+            cls.anna_sewing,
+            cls.bob_cooking,
+            cls.carl_cooking,
+            cls.dina_sewing,
+        ) = cls.env["kpa.partner.skill"].create(
+            [
+                {
+                    "partner_id": cls.member_anna.id,
+                    "skill_id": cls.skill_sewing.id,
+                    "level": "teaching",
+                },
+                {
+                    "partner_id": cls.member_bob.id,
+                    "skill_id": cls.skill_cooking.id,
+                    "level": "practising",
+                },
+                {
+                    "partner_id": cls.candidate_carl.id,
+                    "skill_id": cls.skill_cooking.id,
+                    "level": "learning",
+                },
+                {
+                    "partner_id": cls.member_dina.id,
+                    "skill_id": cls.skill_sewing.id,
+                    "level": "teaching",
                 },
             ]
         )

@@ -1,0 +1,60 @@
+from odoo import http
+from odoo.http import request
+
+from .cooperative import KpaCooperativePages
+
+
+def sitemap_cooperative_rules(env, rule, qs):
+    website = env["website"].get_current_website()
+    cooperatives = (
+        env["kpa.cooperative"]
+        .sudo()
+        .search(
+            [
+                ("is_published", "=", True),
+                ("company_id", "=", website.company_id.id),
+                ("rule_ids.state", "=", "adopted"),
+            ]
+        )
+    )
+    for cooperative in cooperatives:
+        loc = f"/cooperatives/{cooperative.slug}/rules"
+        if not qs or qs.lower() in loc:
+            yield {"loc": loc}
+
+
+class KpaCooperativeRulesPages(KpaCooperativePages):
+    """The rules in force of a published cooperative, under its free licence."""
+
+    @http.route(
+        "/cooperatives/<string:slug>/rules",
+        type="http",
+        auth="public",
+        website=True,
+        sitemap=sitemap_cooperative_rules,
+    )
+    def cooperative_rules(self, slug, **kwargs):
+        cooperative_sudo = self._get_cooperative_sudo(slug)
+        rules_sudo = (
+            request.env["kpa.rule"]
+            .sudo()
+            .search(
+                [
+                    ("cooperative_id", "=", cooperative_sudo.id),
+                    ("state", "=", "adopted"),
+                ]
+            )
+        )
+        categories = request.env["kpa.rule"]._fields["category"]
+        return request.render(
+            "kpa_cooperative.cooperative_rules_page",
+            {
+                "cooperative": cooperative_sudo,
+                "main_object": cooperative_sudo,
+                "rule_groups": [
+                    (label, rules_sudo.filtered(lambda r, key=key: r.category == key))
+                    for key, label in categories._description_selection(request.env)
+                    if key in rules_sudo.mapped("category")
+                ],
+            },
+        )

@@ -1,0 +1,316 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+CONTRIBUTION_TYPES = [
+    ("work", "Hours of work"),
+    ("skill", "Skill shared or training given"),
+    ("resource", "Resource lent"),
+    ("other", "Other"),
+]
+# Set by the validation buttons (or by loans and trainings) only.
+CONTRIBUTION_REVIEW_FIELDS = {"state", "validated_by_id", "date_validated"}
+CONTRIBUTION_CONTENT_FIELDS = {
+    "name",
+    "cooperative_id",
+    "giver_partner_id",
+    "receiver_partner_id",
+    "contribution_type",
+    "quantity",
+    "date",
+}
+
+
+class KpaContribution(models.Model):
+    _name = "kpa.contribution"
+    _description = "Contribution (reciprocity ledger)"
+    _inherit = ["mail.thread"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(string="Description", required=True, tracking=True)
+    cooperative_id = fields.Many2one(
+        "kpa.cooperative",
+        string="Cooperative",
+        required=True,
+        index=True,
+        tracking=True,
+        ondelete="cascade",
+        check_company=True,
+        default=lambda self: self._default_cooperative(),
+        help="The cooperative whose ledger records the contribution: the giver or "
+        "the receiver is the cooperative itself or one of its members.",
+    )
+    company_id = fields.Many2one(
+        related="cooperative_id.company_id",
+        store=True,
+        index=True,
+        string="Host structure",
+    )
+    giver_partner_id = fields.Many2one(
+        "res.partner",
+        string="Given by",
+        required=True,
+        index=True,
+        tracking=True,
+        ondelete="restrict",
+        default=lambda self: self.env.user.partner_id,
+        help="A member, or a cooperative (its contact).",
+    )
+    receiver_partner_id = fields.Many2one(
+        "res.partner",
+        string="Received by",
+        compute="_compute_receiver_partner_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+        index=True,
+        tracking=True,
+        ondelete="restrict",
+        help="A member, or a cooperative (its contact). The cooperative itself by "
+        "default.",
+    )
+    contribution_type = fields.Selection(
+        CONTRIBUTION_TYPES,
+        string="Type",
+        required=True,
+        default="work",
+        tracking=True,
+    )
+    quantity = fields.Float(
+        string="Hours", digits=(16, 2), required=True, tracking=True
+    )
+    date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
+    state = fields.Selection(
+        [("draft", "To validate"), ("validated", "Validated"), ("refused", "Refused")],
+        required=True,
+        default="draft",
+        readonly=True,
+        copy=False,
+        index=True,
+        tracking=True,
+    )
+    validated_by_id = fields.Many2one(
+        "res.users", string="Reviewed by", readonly=True, copy=False
+    )
+    date_validated = fields.Date(string="Reviewed on", readonly=True, copy=False)
+    loan_id = fields.Many2one(
+        "kpa.resource.loan", string="Loan", readonly=True, copy=False, index=True
+    )
+    training_id = fields.Many2one(
+        "kpa.training", string="Training", readonly=True, copy=False, index=True
+    )
+
+    # === DEFAULT METHODS === #
+
+    def _default_cooperative(self):
+        return (
+            self.env["kpa.membership"]
+            .search(
+                [
+                    ("partner_id", "=", self.env.user.partner_id.id),
+                    ("state", "=", "member"),
+                ],
+                limit=1,
+            )
+            .cooperative_id
+        )
+
+    # === COMPUTE METHODS === #
+
+    @api.depends("cooperative_id")
+    def _compute_receiver_partner_id(self):
+        for contribution in self:
+            if not contribution.receiver_partner_id:
+                contribution.receiver_partner_id = (
+                    contribution.cooperative_id.partner_id
+                )
+
+    @api.depends(
+        "giver_partner_id", "receiver_partner_id", "quantity", "contribution_type"
+    )
+    def _compute_display_name(self):
+        types = dict(self._fields["contribution_type"]._description_selection(self.env))
+        for contribution in self:
+            contribution.display_name = self.env._(
+                "%(giver)s → %(receiver)s: %(hours)s h (%(type)s)",
+                giver=contribution.giver_partner_id.name or "",
+                receiver=contribution.receiver_partner_id.name or "",
+                hours=format(contribution.quantity, "g"),
+                type=types.get(contribution.contribution_type, ""),
+            )
+
+    # === CONSTRAINT METHODS === #
+
+    @api.constrains("quantity")
+    def _check_quantity(self):
+        for contribution in self:
+            if contribution.quantity <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "A contribution counts a positive number of hours: "
+                        "%(hours)s hours cannot be recorded.",
+                        hours=format(contribution.quantity, "g"),
+                    )
+                )
+
+    @api.constrains("giver_partner_id", "receiver_partner_id", "cooperative_id")
+    def _check_parties(self):
+        """Givers and receivers are cooperatives or people with a membership
+        in the network; one of them belongs to the cooperative of the entry."""
+        partners = self.giver_partner_id | self.receiver_partner_id
+        Cooperative = self.env["kpa.cooperative"].sudo().with_context(active_test=False)
+        cooperative_partners = {
+            coop.partner_id.id: coop
+            for coop in Cooperative.search([("partner_id", "in", partners.ids)])
+        }
+        memberships = {}
+        for partner, coops in (
+            self.env["kpa.membership"]
+            .sudo()
+            ._read_group(
+                [("partner_id", "in", partners.ids)],
+                ["partner_id"],
+                ["cooperative_id:array_agg"],
+            )
+        ):
+            memberships[partner.id] = set(coops)
+        for contribution in self:
+            giver, receiver = (
+                contribution.giver_partner_id,
+                contribution.receiver_partner_id,
+            )
+            if giver == receiver:
+                raise ValidationError(
+                    self.env._(
+                        "%(person)s cannot give a contribution to themselves.",
+                        person=giver.name,
+                    )
+                )
+            for party in (giver, receiver):
+                if party.id not in cooperative_partners and party.id not in memberships:
+                    raise ValidationError(
+                        self.env._(
+                            "%(person)s is neither a cooperative nor a member of the "
+                            "network: contributions are given and received by "
+                            "members and cooperatives.",
+                            person=party.name,
+                        )
+                    )
+            coop = contribution.cooperative_id
+            if not any(
+                cooperative_partners.get(party.id) == coop
+                or coop.id in memberships.get(party.id, ())
+                for party in (giver, receiver)
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Neither %(giver)s nor %(receiver)s belongs to "
+                        "%(cooperative)s: record the contribution in the cooperative "
+                        "of one of them.",
+                        giver=giver.name,
+                        receiver=receiver.name,
+                        cooperative=coop.name,
+                    )
+                )
+
+    # === CRUD METHODS === #
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su and any(
+            CONTRIBUTION_REVIEW_FIELDS & set(vals)
+            and vals.get("state", "draft") != "draft"
+            for vals in vals_list
+        ):
+            raise UserError(
+                self.env._(
+                    "A contribution is recorded to be validated: a coordinator of "
+                    "the cooperative validates it afterwards."
+                )
+            )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su and CONTRIBUTION_REVIEW_FIELDS & set(vals):
+            raise UserError(
+                self.env._("Validate or refuse a contribution with its buttons.")
+            )
+        if CONTRIBUTION_CONTENT_FIELDS & set(vals) and not self.env.su:
+            reviewed = self.filtered(lambda c: c.state != "draft")
+            if reviewed:
+                raise UserError(
+                    self.env._(
+                        "The contribution “%(contribution)s” has been reviewed: set "
+                        "it back to validate before changing it.",
+                        contribution=reviewed[0].name,
+                    )
+                )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_validated(self):
+        validated = self.filtered(lambda c: c.state == "validated")
+        if validated and not self.env.su:
+            raise UserError(
+                self.env._(
+                    "The contribution “%(contribution)s” is validated: it stays in "
+                    "the reciprocity ledger.",
+                    contribution=validated[0].name,
+                )
+            )
+
+    # === ACTION METHODS === #
+
+    def action_validate(self):
+        return self._review("validated", ("draft",))
+
+    def action_refuse(self):
+        return self._review("refused", ("draft",))
+
+    def action_reset_draft(self):
+        return self._review("draft", ("validated", "refused"))
+
+    # === BUSINESS METHODS === #
+
+    def _check_can_review(self):
+        """Coordinators of the cooperative (and network managers) review."""
+        user = self.env.user
+        if self.env.su or user.has_group("kpa_cooperative.group_kpa_manager"):
+            return
+        strangers = self.filtered(
+            lambda c: user not in c.cooperative_id.coordinator_ids
+        )
+        if strangers:
+            raise AccessError(
+                self.env._(
+                    "Only the coordinators of %(cooperative)s validate its "
+                    "contributions.",
+                    cooperative=strangers[0].cooperative_id.name,
+                )
+            )
+
+    def _review(self, state, from_states):
+        self.check_access("write")
+        self._check_can_review()
+        wrong = self.filtered(lambda c: c.state not in from_states)
+        if wrong:
+            labels = dict(self._fields["state"]._description_selection(self.env))
+            raise UserError(
+                self.env._(
+                    "The contribution “%(contribution)s” is %(state)s.",
+                    contribution=wrong[0].name,
+                    state=labels[wrong[0].state].lower(),
+                )
+            )
+        reviewed = state != "draft"
+        self.sudo().write(
+            {
+                "state": state,
+                "validated_by_id": self.env.user.id if reviewed else False,
+                "date_validated": fields.Date.context_today(self)
+                if reviewed
+                else False,
+            }
+        )
+        return True

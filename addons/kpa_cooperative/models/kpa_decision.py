@@ -1,0 +1,752 @@
+from collections import Counter, defaultdict
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+DECISION_TYPES = [
+    ("admission", "Admission"),
+    ("exclusion", "Exclusion"),
+    ("rule", "Rule adoption"),
+    ("other", "Other"),
+]
+POSITIONS = [
+    ("agree", "Agree"),
+    ("abstain", "Abstain"),
+    ("disagree", "Disagree"),
+    ("block", "Block"),
+]
+# What the members vote on: frozen once the vote is open.
+DECISION_SUBJECT_FIELDS = {
+    "cooperative_id",
+    "decision_type",
+    "membership_id",
+    "rule_id",
+    "proposal",
+    "quorum",
+    "majority",
+}
+
+
+class KpaDecision(models.Model):
+    _name = "kpa.decision"
+    _description = "Collective decision"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "state_sequence, date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(string="Subject", required=True, tracking=True)
+    cooperative_id = fields.Many2one(
+        "kpa.cooperative",
+        string="Cooperative",
+        required=True,
+        index=True,
+        tracking=True,
+        ondelete="cascade",
+        check_company=True,
+    )
+    company_id = fields.Many2one(
+        related="cooperative_id.company_id",
+        store=True,
+        index=True,
+        string="Host structure",
+    )
+    decision_type = fields.Selection(
+        DECISION_TYPES,
+        string="Type",
+        required=True,
+        default="other",
+        tracking=True,
+    )
+    proposal = fields.Html(
+        help="The text the members give their position on.",
+    )
+    membership_id = fields.Many2one(
+        "kpa.membership",
+        string="Membership",
+        index=True,
+        tracking=True,
+        ondelete="restrict",
+        check_company=True,
+        domain="[('cooperative_id', '=', cooperative_id), ('is_open', '=', True)]",
+        help="The candidacy to admit, or the membership to end by an exclusion.",
+    )
+    partner_id = fields.Many2one(
+        related="membership_id.partner_id", string="Person concerned"
+    )
+    rule_id = fields.Many2one(
+        "kpa.rule",
+        string="Rule",
+        index=True,
+        tracking=True,
+        ondelete="restrict",
+        check_company=True,
+        domain="[('cooperative_id', '=', cooperative_id), ('state', '=', 'draft')]",
+        help="The draft rule (or new version of a rule) to adopt.",
+    )
+    date = fields.Date(
+        string="Decision date",
+        tracking=True,
+        copy=False,
+        help="Day the decision takes effect: an admission makes the candidate a "
+        "member from this day. Set to the closing day when left empty.",
+    )
+    state = fields.Selection(
+        [("draft", "Draft"), ("open", "Voting"), ("closed", "Closed")],
+        required=True,
+        default="draft",
+        readonly=True,
+        copy=False,
+        index=True,
+        tracking=True,
+    )
+    state_sequence = fields.Integer(
+        compute="_compute_state_sequence", store=True, string="State order"
+    )
+    quorum = fields.Integer(
+        string="Quorum (%)",
+        readonly=True,
+        copy=False,
+        help="Set when the vote opens, from the rules in force in the cooperative.",
+    )
+    majority = fields.Integer(
+        string="Majority (%)",
+        readonly=True,
+        copy=False,
+        help="Set when the vote opens, from the rules in force in the cooperative.",
+    )
+    position_ids = fields.One2many(
+        "kpa.decision.position", "decision_id", string="Positions", copy=False
+    )
+    participant_count = fields.Integer(
+        compute="_compute_outcome", store=True, string="Participants"
+    )
+    given_count = fields.Integer(
+        compute="_compute_outcome", store=True, string="Positions given"
+    )
+    agree_count = fields.Integer(compute="_compute_outcome", store=True, string="Agree")
+    abstain_count = fields.Integer(
+        compute="_compute_outcome", store=True, string="Abstain"
+    )
+    disagree_count = fields.Integer(
+        compute="_compute_outcome", store=True, string="Disagree"
+    )
+    block_count = fields.Integer(compute="_compute_outcome", store=True, string="Block")
+    quorum_reached = fields.Boolean(compute="_compute_outcome", store=True)
+    outcome = fields.Selection(
+        [("adopted", "Adopted"), ("rejected", "Rejected")],
+        compute="_compute_outcome",
+        store=True,
+        tracking=True,
+        help="Computed from the positions: the quorum is reached, nobody blocks, "
+        "and more than the majority of the expressed positions agree. Final once "
+        "the vote is closed.",
+    )
+    date_applied = fields.Datetime(string="Applied on", readonly=True, copy=False)
+    my_position = fields.Selection(
+        POSITIONS, compute="_compute_my_position", string="My position"
+    )
+    is_participant = fields.Boolean(
+        compute="_compute_my_position", string="I take part"
+    )
+
+    # === COMPUTE METHODS === #
+
+    @api.depends("state")
+    def _compute_state_sequence(self):
+        order = {"open": 0, "draft": 1, "closed": 2}
+        for decision in self:
+            decision.state_sequence = order.get(decision.state, 3)
+
+    @api.depends("state", "quorum", "majority", "position_ids.position")
+    def _compute_outcome(self):
+        for decision in self:
+            counts = Counter(decision.position_ids.mapped("position"))
+            participants = len(decision.position_ids)
+            given = sum(counts[key] for key, _label in POSITIONS)
+            agree, disagree = counts["agree"], counts["disagree"]
+            decision.participant_count = participants
+            decision.given_count = given
+            decision.agree_count = agree
+            decision.abstain_count = counts["abstain"]
+            decision.disagree_count = disagree
+            decision.block_count = counts["block"]
+            decision.quorum_reached = bool(participants) and (
+                given * 100 >= decision.quorum * participants
+            )
+            if decision.state == "draft":
+                decision.outcome = False
+            elif (
+                decision.quorum_reached
+                and not counts["block"]
+                and agree * 100 > decision.majority * (agree + disagree)
+            ):
+                decision.outcome = "adopted"
+            else:
+                decision.outcome = "rejected"
+
+    @api.depends_context("uid")
+    @api.depends("position_ids.position", "position_ids.partner_id")
+    def _compute_my_position(self):
+        partner = self.env.user.partner_id
+        for decision in self:
+            mine = decision.sudo().position_ids.filtered(
+                lambda p: p.partner_id == partner
+            )
+            decision.is_participant = bool(mine)
+            decision.my_position = mine.position
+
+    # === CONSTRAINT METHODS === #
+
+    @api.constrains("decision_type", "membership_id", "rule_id", "cooperative_id")
+    def _check_subject(self):
+        """What a decision changes belongs to its own cooperative, always."""
+        for decision in self:
+            membership, rule = decision.membership_id, decision.rule_id
+            coop = decision.cooperative_id
+            if decision.decision_type in ("admission", "exclusion") and not membership:
+                raise ValidationError(
+                    self.env._(
+                        "The decision “%(decision)s” is about an admission or an "
+                        "exclusion: choose the membership it is about.",
+                        decision=decision.name,
+                    )
+                )
+            if decision.decision_type == "rule" and not rule:
+                raise ValidationError(
+                    self.env._(
+                        "The decision “%(decision)s” adopts a rule: choose the draft "
+                        "rule to adopt.",
+                        decision=decision.name,
+                    )
+                )
+            if membership and membership.cooperative_id != coop:
+                raise ValidationError(
+                    self.env._(
+                        "The membership of %(person)s belongs to %(other)s: a "
+                        "decision of %(cooperative)s cannot change it.",
+                        person=membership.partner_id.name,
+                        other=membership.cooperative_id.name,
+                        cooperative=coop.name,
+                    )
+                )
+            if rule and rule.cooperative_id != coop:
+                raise ValidationError(
+                    self.env._(
+                        "The rule “%(rule)s” belongs to %(other)s: a decision of "
+                        "%(cooperative)s cannot adopt it.",
+                        rule=rule.name,
+                        other=rule.cooperative_id.name,
+                        cooperative=coop.name,
+                    )
+                )
+
+    # === CRUD METHODS === #
+
+    def write(self, vals):
+        if DECISION_SUBJECT_FIELDS & set(vals):
+            started = self.filtered(lambda d: d.state != "draft")
+            if started:
+                raise UserError(
+                    self.env._(
+                        "The vote on “%(decision)s” has started: what the members "
+                        "vote on no longer changes.",
+                        decision=started[0].name,
+                    )
+                )
+        if "date" in vals:
+            closed = self.filtered(lambda d: d.state == "closed")
+            if closed:
+                raise UserError(
+                    self.env._(
+                        "The decision “%(decision)s” is closed: its date no longer "
+                        "changes.",
+                        decision=closed[0].name,
+                    )
+                )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_started(self):
+        started = self.filtered(lambda d: d.state != "draft")
+        if started:
+            raise UserError(
+                self.env._(
+                    "The members have voted on “%(decision)s”: it stays in the "
+                    "history of the cooperative.",
+                    decision=started[0].name,
+                )
+            )
+
+    # === ACTION METHODS === #
+
+    def action_open(self):
+        """Open the vote: the current members of the cooperative take part."""
+        not_draft = self.filtered(lambda d: d.state != "draft")
+        if not_draft:
+            raise UserError(
+                self.env._(
+                    "The vote on “%(decision)s” is already open or closed.",
+                    decision=not_draft[0].name,
+                )
+            )
+        self._check_can_open()
+        voting_rules = self.cooperative_id._get_voting_rules()
+        members = (
+            self.env["kpa.membership"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("cooperative_id", "in", self.cooperative_id.ids),
+                    ("state", "=", "member"),
+                ],
+                ["cooperative_id", "partner_id"],
+            )
+        )
+        members_by_coop = defaultdict(lambda: self.env["res.partner"])
+        for membership in members:
+            members_by_coop[membership.cooperative_id.id] |= membership.partner_id
+        position_vals = []
+        for decision in self:
+            participants = members_by_coop[decision.cooperative_id.id]
+            if decision.decision_type == "exclusion":
+                participants -= decision.partner_id
+            if not participants:
+                raise UserError(
+                    self.env._(
+                        "%(cooperative)s has no member to take part in the decision "
+                        "“%(decision)s”.",
+                        cooperative=decision.cooperative_id.name,
+                        decision=decision.name,
+                    )
+                )
+            quorum, majority, _rule = voting_rules[decision.cooperative_id.id]
+            decision.write({"quorum": quorum, "majority": majority, "state": "open"})
+            position_vals += [
+                {"decision_id": decision.id, "partner_id": partner.id}
+                for partner in participants
+            ]
+        self.env["kpa.decision.position"].create(position_vals)
+        self._message_log_batch(
+            {
+                decision.id: self.env._(
+                    "Vote opened: %(count)s participants, quorum %(quorum)s %%, "
+                    "majority %(majority)s %%.",
+                    count=decision.participant_count,
+                    quorum=decision.quorum,
+                    majority=decision.majority,
+                )
+                for decision in self
+            }
+        )
+        return True
+
+    def action_close(self):
+        """Close the vote: the outcome is final."""
+        not_open = self.filtered(lambda d: d.state != "open")
+        if not_open:
+            raise UserError(
+                self.env._(
+                    "Only a decision being voted on can be closed; “%(decision)s” "
+                    "is not.",
+                    decision=not_open[0].name,
+                )
+            )
+        today = fields.Date.context_today(self)
+        for decision in self:
+            decision.write({"state": "closed", "date": decision.date or today})
+        outcomes = dict(self._fields["outcome"]._description_selection(self.env))
+        self._message_log_batch(
+            {
+                decision.id: self.env._(
+                    "Vote closed on %(date)s: %(outcome)s (agree %(agree)s, abstain "
+                    "%(abstain)s, disagree %(disagree)s, block %(block)s; "
+                    "%(given)s of %(participants)s positions given).",
+                    date=fields.Date.to_string(decision.date),
+                    outcome=outcomes[decision.outcome].lower(),
+                    agree=decision.agree_count,
+                    abstain=decision.abstain_count,
+                    disagree=decision.disagree_count,
+                    block=decision.block_count,
+                    given=decision.given_count,
+                    participants=decision.participant_count,
+                )
+                for decision in self
+            }
+        )
+        return True
+
+    def action_apply(self):
+        """Do what the adopted decisions decided. Idempotent: a decision already
+        applied changes nothing."""
+        for decision in self:
+            if decision.state != "closed" or decision.outcome != "adopted":
+                raise UserError(
+                    self.env._(
+                        "Only a closed, adopted decision can be applied; "
+                        "“%(decision)s” is not.",
+                        decision=decision.name,
+                    )
+                )
+        todo = self.filtered(lambda d: not d.date_applied)
+        bodies = {
+            decision.id: getattr(decision, f"_apply_{decision.decision_type}")()
+            or self.env._("Applied: the decision required no change.")
+            for decision in todo
+        }
+        todo.write({"date_applied": fields.Datetime.now()})
+        todo._message_log_batch(bodies)
+        return True
+
+    def action_set_position(self, position, comment=None):
+        """The current user gives their position on this open decision."""
+        self.ensure_one()
+        self.check_access("read")
+        return self._set_position(self.env.user.partner_id, position, comment)
+
+    # === BUSINESS METHODS === #
+
+    def _check_can_open(self):
+        for decision in self:
+            membership, rule = decision.membership_id, decision.rule_id
+            if (
+                decision.decision_type == "admission"
+                and membership.state != "candidate"
+            ):
+                raise UserError(
+                    self.env._(
+                        "%(person)s is not a candidate of %(cooperative)s: there is "
+                        "no admission to decide.",
+                        person=membership.partner_id.name,
+                        cooperative=decision.cooperative_id.name,
+                    )
+                )
+            if decision.decision_type == "exclusion" and membership.state != "member":
+                raise UserError(
+                    self.env._(
+                        "%(person)s is not a member of %(cooperative)s: there is no "
+                        "exclusion to decide.",
+                        person=membership.partner_id.name,
+                        cooperative=decision.cooperative_id.name,
+                    )
+                )
+            if decision.decision_type == "rule" and rule.state != "draft":
+                raise UserError(
+                    self.env._(
+                        "The rule “%(rule)s” is not a draft: there is nothing to "
+                        "adopt.",
+                        rule=rule.name,
+                    )
+                )
+        subjects = self.filtered(lambda d: d.membership_id or d.rule_id)
+        if not subjects:
+            return
+        rivals = self.search(
+            [
+                ("state", "=", "open"),
+                ("decision_type", "in", subjects.mapped("decision_type")),
+                "|",
+                ("membership_id", "in", subjects.membership_id.ids),
+                ("rule_id", "in", subjects.rule_id.ids),
+            ]
+        )
+        for decision in subjects:
+            rival = rivals.filtered(
+                lambda r, d=decision: r.decision_type == d.decision_type
+                and r.membership_id == d.membership_id
+                and r.rule_id == d.rule_id
+            )[:1]
+            if rival:
+                raise UserError(
+                    self.env._(
+                        "The members are already voting on the same question: "
+                        "“%(decision)s”.",
+                        decision=rival.name,
+                    )
+                )
+
+    def _set_position(self, partner, position, comment=None):
+        self.ensure_one()
+        if position not in dict(POSITIONS):
+            raise UserError(
+                self.env._("Choose a position: agree, abstain, disagree or block.")
+            )
+        if self.state == "draft":
+            raise UserError(
+                self.env._(
+                    "The vote on “%(decision)s” has not started yet.",
+                    decision=self.name,
+                )
+            )
+        if self.state == "closed":
+            raise UserError(
+                self.env._(
+                    "The vote on “%(decision)s” is closed: positions no longer "
+                    "change.",
+                    decision=self.name,
+                )
+            )
+        line = self.sudo().position_ids.filtered(lambda p: p.partner_id == partner)
+        is_member = (
+            self.env["kpa.membership"]
+            .sudo()
+            .search_count(
+                [
+                    ("cooperative_id", "=", self.cooperative_id.id),
+                    ("partner_id", "=", partner.id),
+                    ("state", "=", "member"),
+                ],
+                limit=1,
+            )
+        )
+        if not line or not is_member:
+            raise UserError(
+                self.env._(
+                    "%(person)s does not take part in “%(decision)s”: only the "
+                    "members of %(cooperative)s when the vote opened give their "
+                    "position.",
+                    person=partner.name,
+                    decision=self.name,
+                    cooperative=self.cooperative_id.name,
+                )
+            )
+        line.write({"position": position, "comment": comment or False})
+        return True
+
+    def _check_positions_editable(self):
+        closed = self.filtered(lambda d: d.state == "closed")
+        if closed:
+            raise UserError(
+                self.env._(
+                    "The vote on “%(decision)s” is closed: positions no longer "
+                    "change.",
+                    decision=closed[0].name,
+                )
+            )
+
+    def _get_form_action(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+        }
+
+    def _apply_admission(self):
+        membership = self.membership_id
+        self._check_own_membership(membership)
+        if membership.admission_decision_id == self and membership.state == "member":
+            return False
+        if membership.state != "candidate":
+            raise UserError(
+                self.env._(
+                    "%(person)s is no longer a candidate of %(cooperative)s: the "
+                    "admission cannot be applied.",
+                    person=membership.partner_id.name,
+                    cooperative=self.cooperative_id.name,
+                )
+            )
+        membership.write({"admission_decision_id": self.id})
+        membership.action_admit(date=self.date)
+        message = self.env._(
+            "Admitted: %(person)s is a member of %(cooperative)s from %(date)s.",
+            person=membership.partner_id.name,
+            cooperative=self.cooperative_id.name,
+            date=fields.Date.to_string(self.date),
+        )
+        membership._message_log(
+            body=self.env._(
+                "Admitted by the decision “%(decision)s”.", decision=self.name
+            )
+        )
+        return message
+
+    def _apply_exclusion(self):
+        membership = self.membership_id
+        self._check_own_membership(membership)
+        if membership.exclusion_decision_id == self:
+            return False
+        if not membership.is_open:
+            raise UserError(
+                self.env._(
+                    "The membership of %(person)s in %(cooperative)s has already "
+                    "ended: the exclusion cannot be applied.",
+                    person=membership.partner_id.name,
+                    cooperative=self.cooperative_id.name,
+                )
+            )
+        membership._close(
+            "excluded",
+            self.date,
+            self.env._(
+                "Excluded by the decision “%(decision)s” of %(date)s.",
+                decision=self.name,
+                date=fields.Date.to_string(self.date),
+            ),
+            decision=self,
+        )
+        return self.env._(
+            "Excluded: the membership of %(person)s in %(cooperative)s ended on "
+            "%(date)s.",
+            person=membership.partner_id.name,
+            cooperative=self.cooperative_id.name,
+            date=fields.Date.to_string(self.date),
+        )
+
+    def _apply_rule(self):
+        rule = self.rule_id
+        if rule.cooperative_id != self.cooperative_id:
+            raise UserError(
+                self.env._(
+                    "The rule “%(rule)s” belongs to %(other)s: a decision of "
+                    "%(cooperative)s cannot adopt it.",
+                    rule=rule.name,
+                    other=rule.cooperative_id.name,
+                    cooperative=self.cooperative_id.name,
+                )
+            )
+        if not rule._adopt(self):
+            return False
+        return self.env._(
+            "Adopted: the rule “%(rule)s” (version %(version)s) is in force.",
+            rule=rule.name,
+            version=rule.version,
+        )
+
+    def _apply_other(self):
+        return False
+
+    def _check_own_membership(self, membership):
+        if membership.cooperative_id != self.cooperative_id:
+            raise UserError(
+                self.env._(
+                    "The membership of %(person)s belongs to %(other)s: a decision "
+                    "of %(cooperative)s cannot change it.",
+                    person=membership.partner_id.name,
+                    other=membership.cooperative_id.name,
+                    cooperative=self.cooperative_id.name,
+                )
+            )
+
+
+class KpaDecisionPosition(models.Model):
+    _name = "kpa.decision.position"
+    _description = "Position of a participant on a decision"
+    _order = "decision_id, id"
+
+    decision_id = fields.Many2one(
+        "kpa.decision",
+        string="Decision",
+        required=True,
+        index=True,
+        ondelete="cascade",
+    )
+    cooperative_id = fields.Many2one(
+        related="decision_id.cooperative_id", store=True, index=True
+    )
+    company_id = fields.Many2one(
+        related="decision_id.company_id", store=True, index=True
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Participant",
+        required=True,
+        index=True,
+        ondelete="restrict",
+    )
+    position = fields.Selection(POSITIONS)
+    comment = fields.Char()
+    date = fields.Datetime(string="Given on", readonly=True)
+
+    _sql_constraints = [
+        (
+            "decision_partner_unique",
+            "unique(decision_id, partner_id)",
+            "A participant gives one position per decision.",
+        ),
+    ]
+
+    # === CONSTRAINT METHODS === #
+
+    @api.constrains("decision_id", "partner_id")
+    def _check_participant_is_member(self):
+        members = {
+            (coop.id, partner.id)
+            for coop, partner in self.env["kpa.membership"]
+            .sudo()
+            ._read_group(
+                [
+                    ("cooperative_id", "in", self.decision_id.cooperative_id.ids),
+                    ("partner_id", "in", self.partner_id.ids),
+                    ("state", "=", "member"),
+                ],
+                ["cooperative_id", "partner_id"],
+            )
+        }
+        for line in self:
+            decision = line.decision_id
+            if (decision.cooperative_id.id, line.partner_id.id) not in members or (
+                decision.decision_type == "exclusion"
+                and line.partner_id == decision.partner_id
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(person)s cannot take part in “%(decision)s”: only the "
+                        "members of %(cooperative)s do (the person an exclusion is "
+                        "about does not).",
+                        person=line.partner_id.name,
+                        decision=decision.name,
+                        cooperative=decision.cooperative_id.name,
+                    )
+                )
+
+    # === CRUD METHODS === #
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        decisions = self.env["kpa.decision"].browse(
+            {vals.get("decision_id") for vals in vals_list}
+        )
+        decisions._check_positions_editable()
+        for vals in vals_list:
+            if vals.get("position"):
+                vals.setdefault("date", fields.Datetime.now())
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.decision_id._check_positions_editable()
+        if "decision_id" in vals or "partner_id" in vals:
+            self.env["kpa.decision"].browse(
+                vals.get("decision_id")
+            )._check_positions_editable()
+        if "position" in vals:
+            vals = dict(vals, date=fields.Datetime.now() if vals["position"] else False)
+        res = super().write(vals)
+        if "position" in vals:
+            self._post_positions()
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_closed(self):
+        self.decision_id._check_positions_editable()
+
+    # === BUSINESS METHODS === #
+
+    def _post_positions(self):
+        """Track each position given in the chatter of its decision."""
+        labels = dict(self._fields["position"]._description_selection(self.env))
+        bodies = defaultdict(list)
+        for line in self:
+            bodies[line.decision_id.id].append(
+                self.env._(
+                    "%(person)s: %(position)s.",
+                    person=line.partner_id.name,
+                    position=(
+                        labels.get(line.position) or self.env._("no position")
+                    ).lower(),
+                )
+            )
+        self.decision_id.sudo()._message_log_batch(
+            {decision_id: " ".join(texts) for decision_id, texts in bodies.items()},
+            author_id=self.env.user.partner_id.id,
+        )
