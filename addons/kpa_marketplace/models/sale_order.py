@@ -230,7 +230,7 @@ class SaleOrder(models.Model):
         """The coordinators follow their cooperatives' invoices without an
         assignment email for each: the host's accountants handle invoices."""
         orders = self
-        if self.kpa_cooperative_id:
+        if self.sudo().kpa_cooperative_id:
             orders = self.with_context(mail_auto_subscribe_no_notify=True)
         return super(SaleOrder, orders)._create_invoices(
             grouped=grouped, final=final, date=date
