@@ -25,7 +25,11 @@
         "views/templates.xml",
         "views/portal_templates.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/product_product_demo.xml",
+        "demo/website_demo.xml",
+        "demo/sale_order_demo.xml",
+    ],
     "assets": {
         "web.assets_frontend": [
             "kpa_marketplace/static/src/scss/kpa_marketplace.scss",
