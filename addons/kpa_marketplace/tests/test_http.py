@@ -217,6 +217,28 @@ class TestMarketplacePages(KpaMarketplaceHttpCommon):
             self._find(page, "tr.o_kpa_portal_cooperative")[0].text_content(),
         )
 
+    def test_portal_invoice_shows_the_legal_mention(self):
+        order = self._quotation(
+            [(self.service_a1, 1), (self.service_b1, 1)],
+            partner_id=self.portal_user.partner_id.id,
+        )
+        order.action_confirm()
+        invoices = (order | order.kpa_split_order_ids)._create_invoices()
+        invoices.action_post()
+        invoice_b = order.kpa_split_order_ids.invoice_ids
+        self.authenticate(self.portal_user.login, self.portal_user.login)
+        page = self._page(f"/my/invoices/{invoice_b.id}")
+        self.assertEqual(
+            self._texts(page, "div.o_kpa_on_behalf"),
+            {"Host Structure Test, on behalf of Coop Beta"},
+        )
+        other = self._quotation([(self.service_a2, 1)])
+        other.action_confirm()
+        other_invoice = other._create_invoices()
+        other_invoice.action_post()
+        response = self.url_open(f"/my/invoices/{other_invoice.id}")
+        self.assertNotIn(b"o_kpa_on_behalf", response.content)
+
 
 @tagged("post_install", "-at_install", "kpa_http")
 class TestMarketplaceQueryCounts(KpaMarketplaceHttpCommon):
