@@ -169,6 +169,12 @@ class Bench:
         self.say(f"creating {dbname} ({', '.join(modules)}, no demo data)")
         stamp.unlink(missing_ok=True)
         kpa.new_database(self.src, self.conf, dbname)
+        # The base database has demo data; the modules installed now get none
+        # (--without-demo only applies to new databases).
+        odoo = self.odoo()
+        with odoo.sql_db.db_connect(dbname).cursor() as cr:
+            cr.execute("UPDATE ir_module_module SET demo = false")
+        odoo.sql_db.close_db(dbname)
         proc = kpa.run(
             kpa.odoo_cmd(
                 self.src,

@@ -327,16 +327,13 @@ class SaleOrder(models.Model):
             if key != main_key
         ]
         # The split orders are announced by a message on the quotation and a
-        # to-do for their coordinators (see _kpa_notify_coordinators), not by
-        # a creation message and an assignment email each.
+        # to-do for their coordinators, who then follow them (see
+        # _kpa_notify_coordinators); the customer follows them on confirmation.
+        # No creation message, assignment email or follower each, here.
         new_orders = iter(
             self.env["sale.order"]
             .sudo()
-            .with_context(
-                mail_create_nolog=True,
-                mail_create_nosubscribe=True,
-                mail_auto_subscribe_no_notify=True,
-            )
+            .with_context(tracking_disable=True)
             .create(vals_list)
         )
         created = self.browse().sudo()
@@ -369,7 +366,7 @@ class SaleOrder(models.Model):
             created |= splits
         # The payments of the quotation now cover the split orders too.
         (self | created).invalidate_recordset(["amount_paid"])
-        return created
+        return created.with_env(self.env).sudo()
 
     def _kpa_check_host_lines(self, host_lines):
         """The host's order may not be negative: a discount on a cart mixing
