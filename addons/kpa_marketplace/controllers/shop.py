@@ -146,7 +146,10 @@ class KpaWebsiteSale(WebsiteSale):
             (activity, activity_counts[activity])
             for activity in Activity.browse(activity_ids)
         ]
+        shop_url = request.env["ir.http"]._url_for("/shop")
         return {
+            # "/en" on a page in another language than the website's default
+            "kpa_url_prefix": shop_url[: -len("/shop")],
             "kpa_cooperative_facets": sorted(
                 cooperatives_sudo, key=lambda item: item[0].name.lower()
             ),
