@@ -1,1 +1,2 @@
 from . import cooperative
+from . import accounts

@@ -7,3 +7,4 @@ from . import res_partner
 from . import account_journal
 from . import account_analytic_line
 from . import account_move
+from . import kpa_accounts_publication
