@@ -6,8 +6,10 @@ from werkzeug.exceptions import NotFound
 
 from odoo import http
 from odoo.http import request
+from odoo.tools.misc import formatLang, get_lang
 
 PUBLIC_STATES = ("published", "superseded")
+AMOUNT_KEYS = ("revenue", "expenses", "host_fee", "result")
 PUBLICATION_FIELDS = [
     "cooperative_id",
     "date_from",
@@ -110,6 +112,28 @@ class KpaAccountsPages(http.Controller):
             ],
         )
 
+    def _money_formatter(self, currency):
+        """A function amount -> "1 234,50 €" in the visitor's language, fast
+        enough for the hundreds of amounts of a page."""
+        lang = get_lang(request.env)
+        if lang.grouping != "[3,0]":
+            return lambda amount: formatLang(
+                request.env, float(amount), currency_obj=currency
+            )
+        digits = currency.decimal_places
+        table = str.maketrans({",": lang.thousands_sep or "", ".": lang.decimal_point})
+
+        def money(amount):
+            value = float(amount)
+            text = f"{abs(value):,.{digits}f}".translate(table)
+            if currency.position == "after":
+                text = f"{text}\N{NO-BREAK SPACE}{currency.symbol}"
+            else:
+                text = f"{currency.symbol}\N{NO-BREAK SPACE}{text}"
+            return f"-{text}" if value < 0 else text
+
+        return money
+
     @staticmethod
     def _csv_amount(amount):
         """Amounts in the French way: decimal comma, no thousands separator."""
@@ -142,6 +166,10 @@ class KpaAccountsPages(http.Controller):
 
     def _page_values(self, cooperative_sudo, publications_sudo):
         Publication = request.env["kpa.accounts.publication"]
+        currency = cooperative_sudo.company_id.currency_id
+        money = self._money_formatter(currency)
+        period_label = Publication._period_labeler()
+
         by_hash = {p.content_hash: p for p in publications_sudo}
         entries = []
         for publication in publications_sudo:
@@ -149,16 +177,12 @@ class KpaAccountsPages(http.Controller):
             entries.append(
                 {
                     "id": publication.id,
-                    "period": Publication._period_label(
-                        publication.date_from, publication.date_to
-                    ),
+                    "period": period_label(publication.date_from, publication.date_to),
                     "data": data,
-                    "amounts": {
-                        key: float(data[key])
-                        for key in ("revenue", "expenses", "host_fee", "result")
-                    },
+                    "amounts": {key: float(data[key]) for key in AMOUNT_KEYS},
+                    "money": {key: money(data[key]) for key in AMOUNT_KEYS},
                     "lines": [
-                        {**line, "value": float(line["amount"])}
+                        {**line, "money": money(line["amount"])}
                         for line in data["lines"]
                     ],
                     "published_content_hash": publication.published_content_hash,
@@ -191,7 +215,7 @@ class KpaAccountsPages(http.Controller):
             "publications": list(reversed(entries)),
             "chart_json": json.dumps(chart, ensure_ascii=False),
             "has_chart": bool(current),
-            "currency": cooperative_sudo.company_id.currency_id,
+            "currency": currency,
             "host": cooperative_sudo.company_id.name,
         }
 

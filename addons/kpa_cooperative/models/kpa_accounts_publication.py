@@ -3,12 +3,13 @@ import json
 from collections import defaultdict
 from datetime import timedelta
 
+import babel.dates
 from dateutil.relativedelta import relativedelta
 
-from odoo import Command, api, fields, models
+from odoo import Command, api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, date_utils, float_is_zero, float_repr
-from odoo.tools.misc import format_date
+from odoo.tools.misc import babel_locale_parse, format_date, get_lang
 
 # Keys of a publication object in the open data (DESIGN.md §3), in schema order.
 PUBLICATION_KEYS = (
@@ -25,6 +26,8 @@ PUBLICATION_KEYS = (
     "supersedes",
 )
 SECTIONS = ("revenue", "expenses", "host_fee")
+# Where a category without a standard label goes in its section.
+SECTION_SEQUENCES = {"revenue": 50, "expenses": 195, "host_fee": 300}
 # Fields a user may give a draft; everything else is computed from the books
 # or set by Publish.
 EDITABLE_FIELDS = {
@@ -253,10 +256,9 @@ class KpaAccountsPublication(models.Model):
     @api.depends("date_from", "date_to")
     @api.depends_context("lang")
     def _compute_period_label(self):
+        label = self._period_labeler()
         for publication in self:
-            publication.period_label = self._period_label(
-                publication.date_from, publication.date_to
-            )
+            publication.period_label = label(publication.date_from, publication.date_to)
 
     @api.depends("cooperative_id", "period_label")
     def _compute_display_name(self):
@@ -556,9 +558,7 @@ CREATE TRIGGER kpa_accounts_publication_frozen
         ``result`` (rounded floats) and ``lines``, a list of dicts with
         ``section``, ``category``, ``label`` and ``amount``, in display order.
         """
-        column = self.env.ref(
-            "kpa_cooperative.analytic_plan_cooperatives"
-        )._column_name()
+        column = self._cooperatives_column()
         Line = self.env["account.analytic.line"].sudo()
         groupby = [column, *self._statement_groupby()]
         periods = defaultdict(lambda: self.browse())
@@ -586,17 +586,14 @@ CREATE TRIGGER kpa_accounts_publication_frozen
     @api.model
     def _statement_domain(self, column, accounts, date_from, date_to):
         """The cooperative's posted books over the period. Analytic items exist
-        for posted entries only; the state is checked all the same."""
+        for posted entries only; the state is checked all the same, against the
+        few entries that are not posted (a small set, whatever the books' size)."""
         return [
             (column, "in", accounts.ids),
             ("date", ">=", date_from),
             ("date", "<=", date_to),
-            "|",
-            ("move_line_id", "=", False),
-            ("move_line_id.parent_state", "=", "posted"),
-            "|",
-            ("kpa_host_fee_move_id", "=", False),
-            ("kpa_host_fee_move_id.state", "=", "posted"),
+            ("move_line_id", "not any", [("parent_state", "!=", "posted")]),
+            ("kpa_host_fee_move_id", "not any", [("state", "!=", "posted")]),
         ]
 
     @api.model
@@ -609,19 +606,20 @@ CREATE TRIGGER kpa_accounts_publication_frozen
         return ["category", "general_account_id"]
 
     def _statement_classify(self, group, amount):
-        """(section, category, label, sign) of one group of the books.
+        """(section, category, label) of one group of the books.
 
         ``group`` maps each field of :meth:`_statement_groupby` to its value;
-        ``amount`` is its analytic balance. ``sign`` turns the balance into the
-        amount shown in its section (revenue, expenses and host fee are shown
-        as positive amounts). Extension hook, e.g. to show revenue by activity:
-        return ``("revenue", "revenue.activity.<key>", <activity name>, 1)``.
-        Labels must never name a person or a company: they are published.
+        ``amount`` is its analytic balance. ``section`` is revenue, expenses or
+        host_fee; ``category`` a stable code of the open data; ``label`` None
+        for the standard label of the category. Extension hook, e.g. to show
+        revenue by activity: return ``("revenue", "revenue.activity.<key>",
+        <activity name in self._publication_lang()>)``. Labels are published:
+        they never name a person or a company.
         """
         category = group["category"]
         account = group["general_account_id"]
         if category == "kpa_host_fee":
-            return ("host_fee", "host_fee", *self._category_label("host_fee"), -1)
+            return ("host_fee", "host_fee", None)
         if category == "invoice":
             section = "revenue"
         elif category == "vendor_bill":
@@ -632,13 +630,7 @@ CREATE TRIGGER kpa_accounts_publication_frozen
             section = "expenses"
         else:
             section = "revenue" if amount > 0 else "expenses"
-        code = self._account_category(account, section)
-        return (
-            section,
-            code,
-            *self._category_label(code),
-            1 if section == "revenue" else -1,
-        )
+        return (section, self._account_category(account, section), None)
 
     def _account_category(self, account, section):
         """The category of a general account, in words a member understands:
@@ -658,10 +650,8 @@ CREATE TRIGGER kpa_accounts_publication_frozen
 
     def _category_label(self, code):
         """(label, sequence) of a category code, in the host's language."""
-        labels = self._category_labels()
-        if code in labels:
-            return labels[code]
-        return (code, 500)
+        labels = self.with_context(lang=self._publication_lang())._category_labels()
+        return labels.get(code, (code, 500))
 
     def _category_labels(self):
         _ = self.env._
@@ -684,24 +674,25 @@ CREATE TRIGGER kpa_accounts_publication_frozen
     def _build_statement(self, groups):
         """Turn grouped balances into a statement (see _compute_statements)."""
         self.ensure_one()
-        publication = self.with_context(lang=self._publication_lang())
+        labels = self.with_context(lang=self._publication_lang())._category_labels()
         currency = self.company_id.currency_id
         lines = {}
         for group, amount in groups:
-            section, category, label, sequence, sign = publication._statement_classify(
-                group, amount
+            section, category, label = self._statement_classify(group, amount)
+            standard_label, sequence = labels.get(
+                category, (category, SECTION_SEQUENCES[section])
             )
             line = lines.setdefault(
                 category,
                 {
                     "section": section,
                     "category": category,
-                    "label": label,
+                    "label": label or standard_label,
                     "sequence": sequence,
                     "amount": 0.0,
                 },
             )
-            line["amount"] += sign * amount
+            line["amount"] += amount if section == "revenue" else -amount
         kept = []
         totals = dict.fromkeys(SECTIONS, 0.0)
         for line in sorted(
@@ -720,7 +711,15 @@ CREATE TRIGGER kpa_accounts_publication_frozen
 
     def _publication_lang(self):
         """Published labels are frozen in the host structure's language."""
-        return self.company_id.partner_id.lang or self.env.lang or "en_US"
+        partner = self.company_id.partner_id.sudo()
+        partner.fetch(["lang"])
+        return partner.lang or self.env.lang or "en_US"
+
+    @api.model
+    @tools.ormcache()
+    def _cooperatives_column(self):
+        """Column of the cooperatives' analytic plan on analytic items."""
+        return self.env.ref("kpa_cooperative.analytic_plan_cooperatives")._column_name()
 
     def _store_statements(self):
         """Write freshly computed figures and lines on draft statements."""
@@ -1003,26 +1002,41 @@ CREATE TRIGGER kpa_accounts_publication_frozen
 
     @api.model
     def _period_label(self, date_from, date_to):
-        if not date_from or not date_to:
-            return ""
-        if date_from == date_utils.start_of(date_from, "month"):
-            if date_to == date_utils.end_of(date_from, "month"):
-                return format_date(self.env, date_from, date_format="MMMM y")
-            if date_to == date_utils.end_of(date_from, "quarter") and (
-                date_from == date_utils.start_of(date_from, "quarter")
-            ):
-                return self.env._(
-                    "Q%(quarter)s %(year)s",
-                    quarter=date_utils.get_quarter_number(date_from),
-                    year=date_from.year,
-                )
-            if date_from.month == 1 and date_to == date_utils.end_of(date_from, "year"):
-                return str(date_from.year)
-        return self.env._(
-            "%(date_from)s – %(date_to)s",
-            date_from=format_date(self.env, date_from),
-            date_to=format_date(self.env, date_to),
-        )
+        return self._period_labeler()(date_from, date_to)
+
+    @api.model
+    def _period_labeler(self):
+        """A function (date_from, date_to) -> the period's label in the
+        context's language ("March 2025", "Q1 2025", "2025" or a range), that
+        labels many periods quickly (a public page lists a hundred)."""
+        locale = babel_locale_parse(get_lang(self.env).code)
+        months = babel.dates.get_month_names("wide", "stand-alone", locale)
+
+        def label(date_from, date_to):
+            if not date_from or not date_to:
+                return ""
+            if date_from.day == 1:
+                if date_to == date_utils.end_of(date_from, "month"):
+                    return f"{months[date_from.month]} {date_from.year}"
+                if date_from == date_utils.start_of(
+                    date_from, "quarter"
+                ) and date_to == date_utils.end_of(date_from, "quarter"):
+                    return self.env._(
+                        "Q%(quarter)s %(year)s",
+                        quarter=date_utils.get_quarter_number(date_from),
+                        year=date_from.year,
+                    )
+                if date_from.month == 1 and date_to == date_utils.end_of(
+                    date_from, "year"
+                ):
+                    return str(date_from.year)
+            return self.env._(
+                "%(date_from)s – %(date_to)s",
+                date_from=format_date(self.env, date_from),
+                date_to=format_date(self.env, date_to),
+            )
+
+        return label
 
     # === BUSINESS METHODS: SCHEDULED ACTION === #
 
@@ -1087,9 +1101,7 @@ CREATE TRIGGER kpa_accounts_publication_frozen
 
     @api.model
     def _accounts_with_movements(self, accounts, date_from, date_to):
-        column = self.env.ref(
-            "kpa_cooperative.analytic_plan_cooperatives"
-        )._column_name()
+        column = self._cooperatives_column()
         groups = (
             self.env["account.analytic.line"]
             .sudo()

@@ -151,7 +151,7 @@ class KpaAccountsCommon(KpaCooperativeCommon):
 
     def _month(self, day):
         """A month's label as the database's language writes it."""
-        return format_date(self.env, day, date_format="MMMM y")
+        return format_date(self.env, day, date_format="LLLL y")
 
     def _draft(self, cooperative=None, period=None, user=None, **vals):
         date_from, date_to = period or self.march

@@ -157,7 +157,7 @@ class TestAccountsStatement(KpaAccountsCommon):
 
         def classify(publication, group, amount):
             if group["category"] == "invoice" and group["product_id"]:
-                return ("revenue", "revenue.activity.sewing", "Sewing", 5, 1)
+                return ("revenue", "revenue.activity.sewing", "Sewing")
             return original(publication, group, amount)
 
         with (
