@@ -1017,7 +1017,8 @@ CREATE TRIGGER kpa_accounts_publication_frozen
                 return ""
             if date_from.day == 1:
                 if date_to == date_utils.end_of(date_from, "month"):
-                    return f"{months[date_from.month]} {date_from.year}"
+                    month = months[date_from.month]
+                    return f"{month[:1].upper()}{month[1:]} {date_from.year}"
                 if date_from == date_utils.start_of(
                     date_from, "quarter"
                 ) and date_to == date_utils.end_of(date_from, "quarter"):

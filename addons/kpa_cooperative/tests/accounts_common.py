@@ -151,7 +151,8 @@ class KpaAccountsCommon(KpaCooperativeCommon):
 
     def _month(self, day):
         """A month's label as the database's language writes it."""
-        return format_date(self.env, day, date_format="LLLL y")
+        label = format_date(self.env, day, date_format="LLLL y")
+        return label[:1].upper() + label[1:]
 
     def _draft(self, cooperative=None, period=None, user=None, **vals):
         date_from, date_to = period or self.march
