@@ -145,7 +145,7 @@ class KpaCooperative(models.Model):
         "minus host fees, from posted documents.",
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
-    # Same definition as the governance branch's (merged there first).
+    # Also defined on the governance branch: keep a single definition on merge.
     licence = fields.Char(
         default="CC BY-SA 4.0",
         help="Free licence of the cooperative's content and published accounts.",
