@@ -735,15 +735,16 @@ class KpaDecisionPosition(models.Model):
     def _post_positions(self):
         """Track each position given in the chatter of its decision."""
         labels = dict(self._fields["position"]._description_selection(self.env))
+        # Outside the call below: Babel does not extract a translated string
+        # nested in the arguments of another one.
+        no_position = self.env._("no position")
         bodies = defaultdict(list)
         for line in self:
             bodies[line.decision_id.id].append(
                 self.env._(
                     "%(person)s: %(position)s.",
                     person=line.partner_id.name,
-                    position=(
-                        labels.get(line.position) or self.env._("no position")
-                    ).lower(),
+                    position=(labels.get(line.position) or no_position).lower(),
                 )
             )
         self.decision_id.sudo()._message_log_batch(
