@@ -6,7 +6,7 @@ from werkzeug.exceptions import NotFound
 
 from odoo import http
 from odoo.http import request
-from odoo.tools.misc import formatLang, get_lang
+from odoo.tools.misc import format_date, formatLang, get_lang
 
 PUBLIC_STATES = ("published", "superseded")
 AMOUNT_KEYS = ("revenue", "expenses", "host_fee", "result")
@@ -179,6 +179,11 @@ class KpaAccountsPages(http.Controller):
                     "id": publication.id,
                     "period": period_label(publication.date_from, publication.date_to),
                     "data": data,
+                    # The open data's ISO dates, as the visitor's language writes them.
+                    "dates": {
+                        key: format_date(request.env, data[key]) if data[key] else ""
+                        for key in ("date_from", "date_to", "published_on")
+                    },
                     "amounts": {key: float(data[key]) for key in AMOUNT_KEYS},
                     "money": {key: money(data[key]) for key in AMOUNT_KEYS},
                     "lines": [
@@ -194,6 +199,8 @@ class KpaAccountsPages(http.Controller):
         chart = {
             "labels": [entry["period"] for entry in current],
             "currency": cooperative_sudo.company_id.currency_id.name,
+            # The tooltip of a point, in the visitor's language and typography.
+            "tooltip": request.env._("%(series)s: %(amount)s"),
             "series": [
                 {
                     "key": key,

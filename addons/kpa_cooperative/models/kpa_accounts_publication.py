@@ -9,7 +9,12 @@ from dateutil.relativedelta import relativedelta
 from odoo import Command, api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, date_utils, float_is_zero, float_repr
-from odoo.tools.misc import babel_locale_parse, format_date, get_lang
+from odoo.tools.misc import (
+    babel_locale_parse,
+    format_date,
+    format_datetime,
+    get_lang,
+)
 
 # Keys of a publication object in the open data (DESIGN.md §3), in schema order.
 PUBLICATION_KEYS = (
@@ -785,7 +790,7 @@ CREATE TRIGGER kpa_accounts_publication_frozen
                         "check it, then publish it.",
                         cooperative=publication.cooperative_id.name,
                         publication=publication.display_name,
-                        date=fields.Datetime.to_string(publication.computed_date),
+                        date=format_datetime(self.env, publication.computed_date),
                     )
                 )
 

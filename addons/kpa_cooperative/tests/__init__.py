@@ -7,6 +7,7 @@ from . import test_contribution
 from . import test_cooperative
 from . import test_decision
 from . import test_governance_portal
+from . import test_i18n
 from . import test_membership
 from . import test_public_pages
 from . import test_views

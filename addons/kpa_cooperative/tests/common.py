@@ -59,6 +59,8 @@ class KpaCooperativeCommon(AccountTestInvoicingCommon):
         cls.env.user.lang = "en_US"
         cls.host = cls.company_data["company"]
         cls.host.name = "Host Structure Test"
+        # Without a language in the context, dates format in the company's.
+        cls.host.partner_id.lang = "en_US"
         cls.activity_sewing = cls.env.ref("kpa_cooperative.activity_sewing")
         cls.activity_catering = cls.env.ref("kpa_cooperative.activity_catering")
         cls.activity_carpentry = cls.env.ref("kpa_cooperative.activity_carpentry")

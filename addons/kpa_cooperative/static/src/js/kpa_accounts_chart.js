@@ -1,6 +1,7 @@
 /** @odoo-module **/
 
 import { loadBundle } from "@web/core/assets";
+import { sprintf } from "@web/core/utils/strings";
 import publicWidget from "@web/legacy/js/public/public_widget";
 
 const COLORS = {
@@ -56,7 +57,11 @@ publicWidget.registry.KpaAccountsChart = publicWidget.Widget.extend({
                 plugins: {
                     tooltip: {
                         callbacks: {
-                            label: (item) => `${item.dataset.label}: ${money.format(item.raw)}`,
+                            label: (item) =>
+                                sprintf(data.tooltip || "%(series)s: %(amount)s", {
+                                    series: item.dataset.label,
+                                    amount: money.format(item.raw),
+                                }),
                         },
                     },
                 },
