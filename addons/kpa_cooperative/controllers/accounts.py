@@ -2,11 +2,11 @@ import csv
 import io
 import json
 
-from werkzeug.exceptions import NotFound
-
 from odoo import http
 from odoo.http import request
 from odoo.tools.misc import format_date, formatLang, get_lang
+
+from .cooperative import KpaCooperativePages, published_cooperatives_sitemap
 
 PUBLIC_STATES = ("published", "superseded")
 AMOUNT_KEYS = ("revenue", "expenses", "host_fee", "result")
@@ -39,45 +39,11 @@ CSV_COLUMNS = (
 )
 
 
-def sitemap_accounts(env, rule, qs):
-    website = env["website"].get_current_website()
-    cooperatives = (
-        env["kpa.cooperative"]
-        .sudo()
-        .search(
-            [("is_published", "=", True), ("company_id", "=", website.company_id.id)]
-        )
-    )
-    for cooperative in cooperatives:
-        loc = f"/cooperatives/{cooperative.slug}/accounts"
-        if not qs or qs.lower() in loc:
-            yield {"loc": loc}
-
-
-class KpaAccountsPages(http.Controller):
+class KpaAccountsPages(KpaCooperativePages):
     """Open accounts of the cooperatives: only published (or superseded)
     statements, read from their frozen open data; never a draft."""
 
     # === HELPERS === #
-
-    def _published_cooperatives_domain(self):
-        return [
-            ("is_published", "=", True),
-            ("company_id", "=", request.website.company_id.id),
-        ]
-
-    def _get_cooperative_sudo(self, slug):
-        """The published cooperative of this website with that slug, or 404."""
-        cooperative_sudo = (
-            request.env["kpa.cooperative"]
-            .sudo()
-            .search(
-                [("slug", "=", slug), *self._published_cooperatives_domain()], limit=1
-            )
-        )
-        if not cooperative_sudo:
-            raise NotFound()
-        return cooperative_sudo
 
     def _publications_sudo(self, cooperatives_sudo):
         """Public statements of these cooperatives, oldest period first."""
@@ -233,7 +199,7 @@ class KpaAccountsPages(http.Controller):
         type="http",
         auth="public",
         website=True,
-        sitemap=sitemap_accounts,
+        sitemap=published_cooperatives_sitemap("/accounts"),
     )
     def accounts(self, slug, **kwargs):
         cooperative_sudo = self._get_cooperative_sudo(slug)
@@ -295,9 +261,7 @@ class KpaAccountsPages(http.Controller):
         """Every published cooperative of the network, each as in its own
         accounts.json."""
         cooperatives_sudo = (
-            request.env["kpa.cooperative"]
-            .sudo()
-            .search(self._published_cooperatives_domain())
+            request.env["kpa.cooperative"].sudo().search(self._published_domain())
         )
         publications_sudo = self._publications_sudo(cooperatives_sudo)
         by_cooperative = {cooperative: [] for cooperative in cooperatives_sudo}
