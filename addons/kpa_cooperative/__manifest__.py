@@ -24,8 +24,10 @@
         "security/kpa_resource_security.xml",
         "security/kpa_resource_loan_security.xml",
         "security/kpa_training_security.xml",
+        "security/kpa_accounts_publication_security.xml",
         "data/account_analytic_plan_data.xml",
         "data/kpa_activity_data.xml",
+        "data/ir_cron_data.xml",
         "wizards/kpa_membership_end_views.xml",
         "views/kpa_cooperative_views.xml",
         "views/kpa_membership_views.xml",
@@ -42,10 +44,13 @@
         "views/kpa_governance_views.xml",
         "views/kpa_menus.xml",
         "views/kpa_governance_menus.xml",
+        "views/kpa_accounts_publication_views.xml",
         "views/templates.xml",
         "views/kpa_rule_templates.xml",
         "views/portal_templates.xml",
+        "views/accounts_templates.xml",
         "report/account_invoice_templates.xml",
+        "report/kpa_accounts_publication_report.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",
@@ -59,10 +64,12 @@
         "demo/kpa_decision_demo.xml",
         "demo/kpa_contribution_demo.xml",
         "demo/kpa_resource_demo.xml",
+        "demo/kpa_accounts_publication_demo.xml",
     ],
     "assets": {
         "web.assets_frontend": [
             "kpa_cooperative/static/src/scss/kpa_cooperative.scss",
+            "kpa_cooperative/static/src/js/kpa_accounts_chart.js",
         ],
         "web.assets_tests": [
             "kpa_cooperative/static/tests/tours/*.js",

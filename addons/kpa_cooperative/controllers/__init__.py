@@ -1,3 +1,4 @@
 from . import cooperative
 from . import portal
 from . import rules
+from . import accounts

@@ -6,19 +6,29 @@ from odoo import http
 from odoo.http import request
 
 
-def sitemap_cooperatives(env, rule, qs):
-    website = env["website"].get_current_website()
-    cooperatives = (
-        env["kpa.cooperative"]
-        .sudo()
-        .search(
-            [("is_published", "=", True), ("company_id", "=", website.company_id.id)]
+def published_cooperatives_sitemap(suffix="", domain=()):
+    """A sitemap function listing /cooperatives/<slug><suffix> for the
+    published cooperatives of the current website's host (and ``domain``)."""
+
+    def sitemap(env, rule, qs):
+        website = env["website"].get_current_website()
+        cooperatives = (
+            env["kpa.cooperative"]
+            .sudo()
+            .search(
+                [
+                    ("is_published", "=", True),
+                    ("company_id", "=", website.company_id.id),
+                    *domain,
+                ]
+            )
         )
-    )
-    for cooperative in cooperatives:
-        loc = f"/cooperatives/{cooperative.slug}"
-        if not qs or qs.lower() in loc:
-            yield {"loc": loc}
+        for cooperative in cooperatives:
+            loc = f"/cooperatives/{cooperative.slug}{suffix}"
+            if not qs or qs.lower() in loc:
+                yield {"loc": loc}
+
+    return sitemap
 
 
 class KpaCooperativePages(http.Controller):
@@ -115,7 +125,7 @@ class KpaCooperativePages(http.Controller):
         type="http",
         auth="public",
         website=True,
-        sitemap=sitemap_cooperatives,
+        sitemap=published_cooperatives_sitemap(),
     )
     def cooperative(self, slug, **kwargs):
         cooperative_sudo = self._get_cooperative_sudo(slug)

@@ -1,26 +1,7 @@
 from odoo import http
 from odoo.http import request
 
-from .cooperative import KpaCooperativePages
-
-
-def sitemap_cooperative_rules(env, rule, qs):
-    website = env["website"].get_current_website()
-    cooperatives = (
-        env["kpa.cooperative"]
-        .sudo()
-        .search(
-            [
-                ("is_published", "=", True),
-                ("company_id", "=", website.company_id.id),
-                ("rule_ids.state", "=", "adopted"),
-            ]
-        )
-    )
-    for cooperative in cooperatives:
-        loc = f"/cooperatives/{cooperative.slug}/rules"
-        if not qs or qs.lower() in loc:
-            yield {"loc": loc}
+from .cooperative import KpaCooperativePages, published_cooperatives_sitemap
 
 
 class KpaCooperativeRulesPages(KpaCooperativePages):
@@ -31,7 +12,9 @@ class KpaCooperativeRulesPages(KpaCooperativePages):
         type="http",
         auth="public",
         website=True,
-        sitemap=sitemap_cooperative_rules,
+        sitemap=published_cooperatives_sitemap(
+            "/rules", [("rule_ids.state", "=", "adopted")]
+        ),
     )
     def cooperative_rules(self, slug, **kwargs):
         cooperative_sudo = self._get_cooperative_sudo(slug)

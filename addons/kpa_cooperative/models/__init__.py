@@ -15,3 +15,4 @@ from . import kpa_membership_governance
 from . import kpa_contribution
 from . import kpa_resource
 from . import kpa_training
+from . import kpa_accounts_publication

@@ -3,8 +3,6 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-DEFAULT_LICENCE = "CC BY-SA 4.0"
-
 
 class KpaCooperative(models.Model):
     """Governance and reciprocity of a cooperative: its rules, decisions,
@@ -12,11 +10,6 @@ class KpaCooperative(models.Model):
 
     _inherit = "kpa.cooperative"
 
-    licence = fields.Char(
-        default=DEFAULT_LICENCE,
-        help="Free licence of the content the cooperative publishes (rules, "
-        "accounts).",
-    )
     decision_quorum = fields.Integer(
         string="Quorum (%)",
         default=50,

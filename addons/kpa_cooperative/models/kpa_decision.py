@@ -2,6 +2,7 @@ from collections import Counter, defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools.misc import format_date
 
 DECISION_TYPES = [
     ("admission", "Admission"),
@@ -361,7 +362,7 @@ class KpaDecision(models.Model):
                     "Vote closed on %(date)s: %(outcome)s (agree %(agree)s, abstain "
                     "%(abstain)s, disagree %(disagree)s, block %(block)s; "
                     "%(given)s of %(participants)s positions given).",
-                    date=fields.Date.to_string(decision.date),
+                    date=format_date(self.env, decision.date),
                     outcome=outcomes[decision.outcome].lower(),
                     agree=decision.agree_count,
                     abstain=decision.abstain_count,
@@ -552,7 +553,7 @@ class KpaDecision(models.Model):
             "Admitted: %(person)s is a member of %(cooperative)s from %(date)s.",
             person=membership.partner_id.name,
             cooperative=self.cooperative_id.name,
-            date=fields.Date.to_string(self.date),
+            date=format_date(self.env, self.date),
         )
         membership._message_log(
             body=self.env._(
@@ -581,7 +582,7 @@ class KpaDecision(models.Model):
             self.env._(
                 "Excluded by the decision “%(decision)s” of %(date)s.",
                 decision=self.name,
-                date=fields.Date.to_string(self.date),
+                date=format_date(self.env, self.date),
             ),
             decision=self,
         )
@@ -590,7 +591,7 @@ class KpaDecision(models.Model):
             "%(date)s.",
             person=membership.partner_id.name,
             cooperative=self.cooperative_id.name,
-            date=fields.Date.to_string(self.date),
+            date=format_date(self.env, self.date),
         )
 
     def _apply_rule(self):
@@ -735,15 +736,16 @@ class KpaDecisionPosition(models.Model):
     def _post_positions(self):
         """Track each position given in the chatter of its decision."""
         labels = dict(self._fields["position"]._description_selection(self.env))
+        # Outside the call below: Babel does not extract a translated string
+        # nested in the arguments of another one.
+        no_position = self.env._("no position")
         bodies = defaultdict(list)
         for line in self:
             bodies[line.decision_id.id].append(
                 self.env._(
                     "%(person)s: %(position)s.",
                     person=line.partner_id.name,
-                    position=(
-                        labels.get(line.position) or self.env._("no position")
-                    ).lower(),
+                    position=(labels.get(line.position) or no_position).lower(),
                 )
             )
         self.decision_id.sudo()._message_log_batch(

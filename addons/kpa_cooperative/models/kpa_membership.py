@@ -4,6 +4,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools.misc import format_date
 
 MINIMUM_AGE = 16
 OPEN_STATES = ("candidate", "member")
@@ -120,7 +121,7 @@ class KpaMembership(models.Model):
                         "must be %(minimum)s or older on the day they join.",
                         person=membership.partner_id.name,
                         age=age,
-                        date=fields.Date.to_string(membership.date_start),
+                        date=format_date(self.env, membership.date_start),
                         minimum=MINIMUM_AGE,
                     )
                 )
@@ -187,8 +188,8 @@ class KpaMembership(models.Model):
                         "The membership of %(person)s cannot end (%(end)s) before it "
                         "starts (%(start)s).",
                         person=membership.partner_id.name,
-                        end=fields.Date.to_string(membership.date_end),
-                        start=fields.Date.to_string(membership.date_start),
+                        end=format_date(self.env, membership.date_end),
+                        start=format_date(self.env, membership.date_start),
                     )
                 )
 

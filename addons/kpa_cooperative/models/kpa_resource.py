@@ -2,6 +2,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools.misc import format_date
 
 
 class KpaResource(models.Model):
@@ -181,7 +182,7 @@ class KpaResourceLoan(models.Model):
                 "%(resource)s → %(borrower)s (%(date)s)",
                 resource=loan.resource_id.name or "",
                 borrower=loan.borrower_partner_id.name or "",
-                date=fields.Date.to_string(loan.date_start) or "",
+                date=format_date(self.env, loan.date_start),
             )
 
     # === CONSTRAINT METHODS === #
@@ -195,8 +196,8 @@ class KpaResourceLoan(models.Model):
                         "The loan of %(resource)s cannot end (%(end)s) before it "
                         "starts (%(start)s).",
                         resource=loan.resource_id.name,
-                        end=fields.Date.to_string(loan.date_end),
-                        start=fields.Date.to_string(loan.date_start),
+                        end=format_date(self.env, loan.date_end),
+                        start=format_date(self.env, loan.date_start),
                     )
                 )
 
@@ -229,8 +230,8 @@ class KpaResourceLoan(models.Model):
                             "%(start)s to %(end)s: choose other dates.",
                             resource=loan.resource_id.name,
                             borrower=other.borrower_partner_id.name,
-                            start=fields.Date.to_string(other.date_start),
-                            end=fields.Date.to_string(other.date_end),
+                            start=format_date(self.env, other.date_start),
+                            end=format_date(self.env, other.date_end),
                         )
                     )
 

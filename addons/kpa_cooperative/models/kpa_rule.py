@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools.misc import format_date
 
 RULE_CATEGORIES = [
     ("functioning", "Functioning"),
@@ -412,7 +413,7 @@ class KpaRule(models.Model):
                 self.env._(
                     "Adopted by the decision “%(decision)s” of %(date)s.",
                     decision=decision.name,
-                    date=fields.Date.to_string(date),
+                    date=format_date(self.env, date),
                 ),
             )
         )

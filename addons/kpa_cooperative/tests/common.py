@@ -52,8 +52,15 @@ class KpaCooperativeCommon(AccountTestInvoicingCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # The demo database speaks French only; the tests read Odoo's source
+        # language: with English active, dates and months format in English
+        # (get_lang prefers it) and messages stay untranslated.
+        cls.env["res.lang"]._activate_lang("en_US")
+        cls.env.user.lang = "en_US"
         cls.host = cls.company_data["company"]
         cls.host.name = "Host Structure Test"
+        # Without a language in the context, dates format in the company's.
+        cls.host.partner_id.lang = "en_US"
         cls.activity_sewing = cls.env.ref("kpa_cooperative.activity_sewing")
         cls.activity_catering = cls.env.ref("kpa_cooperative.activity_catering")
         cls.activity_carpentry = cls.env.ref("kpa_cooperative.activity_carpentry")
@@ -70,7 +77,7 @@ class KpaCooperativeCommon(AccountTestInvoicingCommon):
                 company_id=cls.host.id,
                 company_ids=[Command.set(companies.ids)],
                 email=f"{login}@example.com",
-                **kwargs,
+                **{"lang": "en_US", **kwargs},
             )
 
         cls.manager = user("kpa_manager", "kpa_cooperative.group_kpa_manager")

@@ -96,7 +96,7 @@ class TestBadInputs(KpaCooperativeCommon):
                     date(2025, 6, 14)
                 ),
                 ValidationError,
-                "Teen Test is 15 on 2025-06-14: members of a cooperative must be 16 "
+                "Teen Test is 15 on 06/14/2025: members of a cooperative must be 16 "
                 "or older on the day they join.",
             ),
             (
@@ -133,8 +133,8 @@ class TestBadInputs(KpaCooperativeCommon):
                     reason="Moved.",
                 ).action_confirm(),
                 ValidationError,
-                "The membership of Bob Test cannot end (2023-12-31) before it starts "
-                "(2024-02-01).",
+                "The membership of Bob Test cannot end (12/31/2023) before it starts "
+                "(02/01/2024).",
             ),
             (
                 "admit a member",

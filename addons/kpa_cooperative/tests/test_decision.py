@@ -166,7 +166,7 @@ class TestDecisionApply(KpaGovernanceCommon):
         self.assertEqual(decision.message_ids, messages)
         bodies = " ".join(messages.mapped("body"))
         self.assertIn("Vote opened: 3 participants", bodies)
-        self.assertIn("Vote closed on 2025-02-03: adopted", bodies)
+        self.assertIn("Vote closed on 02/03/2025: adopted", bodies)
         self.assertIn("Admitted: Carl Test is a member of Coop Alpha", bodies)
         self.assertIn(
             "Admitted by the decision",

@@ -45,7 +45,7 @@ class TestMembership(KpaCooperativeCommon):
     def test_age_16_boundary(self):
         self.assertRefused(
             ValidationError,
-            "Teen Test is 15 on 2024-05-09: members of a cooperative must be 16 or "
+            "Teen Test is 15 on 05/09/2024: members of a cooperative must be 16 or "
             "older on the day they join.",
             lambda: self.join(self.teen, date(2024, 5, 9)),
         )
@@ -55,7 +55,7 @@ class TestMembership(KpaCooperativeCommon):
     def test_age_of_someone_born_on_29_february(self):
         self.assertRefused(
             ValidationError,
-            "Leap Test is 15 on 2024-02-28: members of a cooperative must be 16 or "
+            "Leap Test is 15 on 02/28/2024: members of a cooperative must be 16 or "
             "older on the day they join.",
             lambda: self.join(self.leapling, date(2024, 2, 28)),
         )
@@ -90,7 +90,7 @@ class TestMembership(KpaCooperativeCommon):
         membership = self.join(self.teen, date(2024, 6, 1))
         with self.assertRaises(ValidationError) as caught, self.env.cr.savepoint():
             self.teen.with_user(self.coordinator_a).kpa_birthdate = date(2010, 1, 1)
-        self.assertIn("Teen Test is 14 on 2024-06-01", caught.exception.args[0])
+        self.assertIn("Teen Test is 14 on 06/01/2024", caught.exception.args[0])
         self.assertEqual(self.teen.kpa_birthdate, date(2008, 5, 10))
         self.assertEqual(membership.state, "member")
 
@@ -172,8 +172,8 @@ class TestMembership(KpaCooperativeCommon):
             self.membership_bob._close("left", date(2024, 1, 31), "Too early.")
         self.assertEqual(
             caught.exception.args[0],
-            "The membership of Bob Test cannot end (2024-01-31) before it starts "
-            "(2024-02-01).",
+            "The membership of Bob Test cannot end (01/31/2024) before it starts "
+            "(02/01/2024).",
         )
         self.assertEqual(self.membership_bob.state, "member")
         # The day it starts is fine.
