@@ -18,9 +18,11 @@ them):
 Both get the same generated catalogue (by default 30 cooperatives × 20
 services; in the plain database, the same 600 products without cooperative).
 
-Adding a benchmark: a file ``bench_<name>.py`` here, with a ``run(bench)``
-function; ``bench`` is the :class:`Bench` below (databases, Odoo environments,
-HTTP servers, statistics, report). Its module docstring is its title.
+Adding a benchmark: a file ``bench_<name>.py`` here, either with a
+``run(bench)`` function (``bench`` is the :class:`Bench` below: databases,
+Odoo environments, HTTP servers, statistics, report), or a standalone script
+with its own ``main(argv)`` taking ``--odoo-src`` and ``--config``, which runs
+in a process of its own. Its module docstring is its title.
 """
 
 import argparse
@@ -341,9 +343,26 @@ def main(argv=None):
     for name, module in benchmarks:
         title = (module.__doc__ or name).strip().splitlines()[0]
         print(f"\n== {name}: {title}", flush=True)
-        before = len(bench.results)
-        module.run(bench)
-        missed += sum(1 for *_rest, ok in bench.results[before:] if ok is False)
+        if hasattr(module, "run"):
+            before = len(bench.results)
+            module.run(bench)
+            missed += sum(1 for *_rest, ok in bench.results[before:] if ok is False)
+        else:
+            # A standalone benchmark script: its own process, its own report.
+            proc = subprocess.run(
+                [
+                    sys.executable,
+                    module.__file__,
+                    "--odoo-src",
+                    str(bench.src),
+                    "--config",
+                    str(bench.conf),
+                ],
+                cwd=ROOT,
+                check=False,
+            )
+            if proc.returncode:
+                print(f"  {name} ended with exit status {proc.returncode}", flush=True)
     print(
         f"\n{len(bench.results)} figures, {missed} goal(s) missed, "
         f"{time.monotonic() - started:.0f} s",
