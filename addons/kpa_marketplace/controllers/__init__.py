@@ -1,0 +1,2 @@
+from . import cooperative
+from . import shop

@@ -1,0 +1,210 @@
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class ProductTemplate(models.Model):
+    _inherit = "product.template"
+
+    kpa_cooperative_id = fields.Many2one(
+        "kpa.cooperative",
+        string="Cooperative",
+        index="btree_not_null",
+        check_company=True,
+        ondelete="restrict",
+        default=lambda self: self._default_kpa_cooperative_id(),
+        help="The cooperative that offers this service. The host structure invoices "
+        "it on the cooperative's behalf, in the cooperative's books.",
+    )
+    # A service of a cooperative belongs to the cooperative's host structure.
+    company_id = fields.Many2one(
+        compute="_compute_company_id", store=True, readonly=False, precompute=True
+    )
+    kpa_provider_ids = fields.Many2many(
+        "res.partner",
+        "product_template_kpa_provider_rel",
+        "product_tmpl_id",
+        "partner_id",
+        string="Provided by",
+        domain="[('kpa_membership_ids', 'any', [('cooperative_id', '=', "
+        "kpa_cooperative_id), ('state', '=', 'member')])]",
+        help="The members of the cooperative who provide this service.",
+    )
+    kpa_activity_id = fields.Many2one(
+        "kpa.activity",
+        string="Activity",
+        index="btree_not_null",
+        ondelete="restrict",
+        compute="_compute_kpa_activity_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        domain="[('cooperative_ids', 'in', kpa_cooperative_id or [])]",
+        help="The activity of the cooperative this service belongs to, used by the "
+        "e-shop's filters.",
+    )
+    # Stored copies of the cooperative's state, so that the e-shop filters
+    # services on their own columns (no join, no access to the cooperatives).
+    kpa_cooperative_state = fields.Selection(
+        related="kpa_cooperative_id.state", store=True, string="Cooperative state"
+    )
+    kpa_cooperative_published = fields.Boolean(
+        related="kpa_cooperative_id.is_published",
+        store=True,
+        string="Cooperative published",
+    )
+    kpa_cooperative_name = fields.Char(
+        related="kpa_cooperative_id.name", string="Cooperative name"
+    )
+    kpa_cooperative_url = fields.Char(
+        compute="_compute_kpa_cooperative_url",
+        compute_sudo=True,
+        string="Cooperative page",
+        help="Address of the cooperative's public page, when it is published.",
+    )
+
+    # === DEFAULT METHODS === #
+
+    @api.model
+    def _default_kpa_cooperative_id(self):
+        """In the coordinators' service menu, a coordinator of a single
+        cooperative creates services for it."""
+        if not self.env.context.get("kpa_service_of_my_cooperative"):
+            return False
+        cooperatives = self.env["kpa.cooperative"].search(
+            [
+                ("coordinator_ids", "in", self.env.uid),
+                ("state", "!=", "closed"),
+                ("company_id", "in", self.env.companies.ids),
+            ],
+            limit=2,
+        )
+        return cooperatives if len(cooperatives) == 1 else False
+
+    # === COMPUTE METHODS === #
+
+    @api.depends("kpa_cooperative_id")
+    def _compute_company_id(self):
+        for template in self:
+            template.company_id = (
+                template.kpa_cooperative_id.company_id or template.company_id
+            )
+
+    @api.depends("kpa_cooperative_id")
+    def _compute_kpa_activity_id(self):
+        for template in self:
+            activities = template.kpa_cooperative_id.activity_ids
+            if not template.kpa_cooperative_id:
+                template.kpa_activity_id = False
+            elif template.kpa_activity_id not in activities:
+                template.kpa_activity_id = activities if len(activities) == 1 else False
+
+    def _compute_kpa_cooperative_url(self):
+        for template in self:
+            cooperative = template.kpa_cooperative_id
+            template.kpa_cooperative_url = (
+                f"/cooperatives/{cooperative.slug}"
+                if cooperative.is_published
+                else False
+            )
+
+    # === CONSTRAINT METHODS === #
+
+    @api.constrains("kpa_cooperative_id", "company_id")
+    def _check_kpa_cooperative_company(self):
+        for template in self.sudo().filtered("kpa_cooperative_id"):
+            cooperative = template.kpa_cooperative_id
+            if template.company_id != cooperative.company_id:
+                raise ValidationError(
+                    self.env._(
+                        "The service “%(service)s” cannot belong to %(cooperative)s: "
+                        "the cooperative is hosted by %(host)s, so the service must "
+                        "belong to %(host)s too (it belongs to %(company)s).",
+                        service=template.name,
+                        cooperative=cooperative.name,
+                        host=cooperative.company_id.name,
+                        company=template.company_id.name or self.env._("every company"),
+                    )
+                )
+
+    @api.constrains("kpa_provider_ids", "kpa_cooperative_id")
+    def _check_kpa_providers(self):
+        templates = self.sudo().filtered("kpa_provider_ids")
+        if not templates:
+            return
+        members = defaultdict(set)
+        for cooperative, partner in (
+            self.env["kpa.membership"]
+            .sudo()
+            ._read_group(
+                [
+                    ("cooperative_id", "in", templates.kpa_cooperative_id.ids),
+                    ("partner_id", "in", templates.kpa_provider_ids.ids),
+                    ("state", "=", "member"),
+                ],
+                ["cooperative_id", "partner_id"],
+            )
+        ):
+            members[cooperative.id].add(partner.id)
+        for template in templates:
+            if not template.kpa_cooperative_id:
+                raise ValidationError(
+                    self.env._(
+                        "The service “%(service)s” has providers but no cooperative: "
+                        "choose the cooperative whose members provide it.",
+                        service=template.name,
+                    )
+                )
+            strangers = template.kpa_provider_ids.filtered(
+                lambda p, t=template: p.id not in members[t.kpa_cooperative_id.id]
+            )
+            if strangers:
+                raise ValidationError(
+                    self.env._(
+                        "%(people)s cannot provide “%(service)s”: only current "
+                        "members of %(cooperative)s provide its services.",
+                        people=", ".join(strangers.mapped("name")),
+                        service=template.name,
+                        cooperative=template.kpa_cooperative_id.name,
+                    )
+                )
+
+    @api.constrains("kpa_activity_id", "kpa_cooperative_id")
+    def _check_kpa_activity(self):
+        for template in self.sudo().filtered(
+            lambda t: t.kpa_activity_id and t.kpa_cooperative_id
+        ):
+            cooperative = template.kpa_cooperative_id
+            if template.kpa_activity_id not in cooperative.activity_ids:
+                raise ValidationError(
+                    self.env._(
+                        "“%(activity)s” is not an activity of %(cooperative)s: pick "
+                        "one of its activities for “%(service)s”, or add the activity "
+                        "to the cooperative first.",
+                        activity=template.kpa_activity_id.name,
+                        cooperative=cooperative.name,
+                        service=template.name,
+                    )
+                )
+
+    # === BUSINESS METHODS === #
+
+    def _search_get_detail(self, website, order, options):
+        """Filter the e-shop search on the cooperative and activity facets."""
+        detail = super()._search_get_detail(website, order, options)
+        domain = self._kpa_shop_filter_domain(
+            options.get("kpa_cooperative_id"), options.get("kpa_activity_id")
+        )
+        if domain:
+            detail["base_domain"] = [*detail["base_domain"], domain]
+        return detail
+
+    @api.model
+    def _kpa_shop_filter_domain(self, cooperative_id=None, activity_id=None):
+        domain = []
+        if cooperative_id:
+            domain.append(("kpa_cooperative_id", "=", int(cooperative_id)))
+        if activity_id:
+            domain.append(("kpa_activity_id", "=", int(activity_id)))
+        return domain

@@ -1,0 +1,474 @@
+from collections import defaultdict
+
+from markupsafe import Markup
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import format_list
+
+# Lines are grouped by the id of their cooperative; this key groups the lines
+# that go to the host structure's own order.
+HOST = 0
+# Fields a split order takes from the quotation it comes from.
+SPLIT_COPIED_FIELDS = (
+    "company_id",
+    "partner_id",
+    "partner_invoice_id",
+    "partner_shipping_id",
+    "pricelist_id",
+    "fiscal_position_id",
+    "payment_term_id",
+    "user_id",
+    "team_id",
+    "note",
+    "client_order_ref",
+    "date_order",
+    "validity_date",
+    "commitment_date",
+    "require_signature",
+    "require_payment",
+    "prepayment_percent",
+    "signature",
+    "signed_by",
+    "signed_on",
+    "campaign_id",
+    "medium_id",
+    "source_id",
+    "website_id",
+)
+
+
+# Stored fields of the order lines that depend on their order, and that moving
+# them to a split order (same customer, company, currency, pricelist, fiscal
+# position) must not change: neither the taxes and analytic distribution typed
+# by the salesperson, nor the amounts. Not computing them again also keeps the
+# split's queries independent of the number of lines. (The salesperson of the
+# lines, `salesman_id`, does follow their new order.)
+LINE_FIELDS_KEPT_ON_SPLIT = (
+    "tax_id",
+    "analytic_distribution",
+    "company_id",
+    "currency_id",
+    "order_partner_id",
+    "state",
+    "price_subtotal",
+    "price_tax",
+    "price_total",
+    "price_reduce_taxexcl",
+    "price_reduce_taxinc",
+    "invoice_status",
+    "qty_to_invoice",
+    "untaxed_amount_to_invoice",
+)
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    kpa_cooperative_id = fields.Many2one(
+        "kpa.cooperative",
+        string="Cooperative",
+        compute="_compute_kpa_cooperative_id",
+        store=True,
+        readonly=False,
+        index="btree_not_null",
+        check_company=True,
+        help="The cooperative whose services this order sells; its coordinators "
+        "handle it. A quotation mixing several cooperatives has none: it becomes "
+        "one order per cooperative when it is confirmed.",
+    )
+    kpa_several_cooperatives = fields.Boolean(
+        compute="_compute_kpa_several_cooperatives",
+        store=True,
+        string="Several cooperatives",
+        help="The quotation holds services of several cooperatives.",
+    )
+    kpa_cooperative_name = fields.Char(
+        related="kpa_cooperative_id.name", string="Cooperative name"
+    )
+    kpa_cooperative_url = fields.Char(
+        compute="_compute_kpa_cooperative_url",
+        compute_sudo=True,
+        string="Cooperative page",
+    )
+    kpa_split_origin_id = fields.Many2one(
+        "sale.order",
+        string="Split from",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The quotation (or cart) this order was split from, one order per "
+        "cooperative.",
+    )
+    kpa_split_order_ids = fields.One2many(
+        "sale.order", "kpa_split_origin_id", string="Orders split off", readonly=True
+    )
+    kpa_linked_order_ids = fields.Many2many(
+        "sale.order",
+        compute="_compute_kpa_linked_order_ids",
+        string="Ordered together with",
+        help="The other orders of the same cart or quotation.",
+    )
+    kpa_linked_order_count = fields.Integer(
+        compute="_compute_kpa_linked_order_ids", string="Linked orders"
+    )
+
+    # === COMPUTE METHODS === #
+
+    @api.depends("order_line.product_id")
+    def _compute_kpa_cooperative_id(self):
+        for order in self:
+            if order.state not in ("draft", "sent"):
+                continue
+            cooperatives = order.order_line.product_id.kpa_cooperative_id
+            if len(cooperatives) == 1:
+                order.kpa_cooperative_id = cooperatives
+            elif cooperatives:
+                order.kpa_cooperative_id = False
+
+    @api.depends("order_line.product_id")
+    def _compute_kpa_several_cooperatives(self):
+        for order in self:
+            order.kpa_several_cooperatives = (
+                len(order.order_line.product_id.kpa_cooperative_id) > 1
+            )
+
+    def _compute_kpa_cooperative_url(self):
+        for order in self:
+            cooperative = order.kpa_cooperative_id
+            order.kpa_cooperative_url = (
+                f"/cooperatives/{cooperative.slug}"
+                if cooperative.is_published
+                else False
+            )
+
+    @api.depends("kpa_split_origin_id", "kpa_split_order_ids")
+    def _compute_kpa_linked_order_ids(self):
+        for order in self:
+            origin = order.kpa_split_origin_id or order
+            linked = (origin | origin.kpa_split_order_ids) - order
+            if not order.kpa_split_order_ids and not order.kpa_split_origin_id:
+                linked = self.browse()
+            order.kpa_linked_order_ids = linked
+            order.kpa_linked_order_count = len(linked)
+
+    def _compute_amount_paid(self):
+        """A payment that covers several split orders pays each of them in turn
+        (oldest first), instead of counting its whole amount on each."""
+        shared = self.transaction_ids.filtered(
+            lambda tx: tx.state in ("authorized", "done") and len(tx.sale_order_ids) > 1
+        )
+        if not shared:
+            return super()._compute_amount_paid()
+        shares = defaultdict(float)
+        for tx in shared:
+            remaining = tx.amount
+            for order in tx.sale_order_ids.sorted("id"):
+                part = min(remaining, order.amount_total) if remaining > 0 else 0.0
+                shares[tx.id, order.id] = part
+                remaining -= part
+        for order in self:
+            order.amount_paid = sum(
+                shares[tx.id, order.id] if tx in shared else tx.amount
+                for tx in order.transaction_ids
+                if tx.state in ("authorized", "done")
+            )
+
+    # === CONSTRAINT AND CHECK METHODS === #
+
+    def _confirmation_error_message(self):
+        error = super()._confirmation_error_message()
+        if error:
+            return error
+        closed_lines = self.order_line.filtered(
+            lambda line: line.product_id.kpa_cooperative_state == "closed"
+        )
+        if closed_lines:
+            cooperatives = closed_lines.product_id.kpa_cooperative_id.sudo()
+            return self.env._(
+                "%(cooperatives)s is closed: its services (%(services)s) cannot be "
+                "sold anymore. Remove them from %(order)s before confirming it.",
+                cooperatives=format_list(self.env, cooperatives.mapped("name")),
+                services=format_list(self.env, closed_lines.product_id.mapped("name")),
+                order=self.name,
+            )
+        return False
+
+    # === ACTION METHODS === #
+
+    def action_confirm(self):
+        """Confirm each quotation as one order per cooperative."""
+        for order in self:
+            error = order._confirmation_error_message()
+            if error:
+                raise UserError(error)
+        split_orders = self._kpa_split_by_cooperative()
+        res = super().action_confirm()
+        if split_orders:
+            # The split is bookkeeping of the quotation the user may confirm:
+            # the other cooperatives' orders are confirmed whatever the user's
+            # rights on them.
+            super(SaleOrder, split_orders).action_confirm()
+        (self | split_orders.with_env(self.env))._kpa_notify_coordinators()
+        return res
+
+    def action_view_kpa_linked_orders(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("sale.action_orders")
+        action["domain"] = [("id", "in", (self | self.kpa_linked_order_ids).ids)]
+        action["context"] = {"create": False}
+        return action
+
+    # === BUSINESS METHODS === #
+
+    def _get_invoice_grouping_keys(self):
+        """Never group the orders of different cooperatives in one invoice."""
+        return [*super()._get_invoice_grouping_keys(), "kpa_cooperative_id"]
+
+    def _create_invoices(self, grouped=False, final=False, date=None):
+        """The coordinators follow their cooperatives' invoices without an
+        assignment email for each: the host's accountants handle invoices."""
+        orders = self
+        if self.sudo().kpa_cooperative_id:
+            orders = self.with_context(mail_auto_subscribe_no_notify=True)
+        return super(SaleOrder, orders)._create_invoices(
+            grouped=grouped, final=final, date=date
+        )
+
+    def _prepare_invoice(self):
+        values = super()._prepare_invoice()
+        values["kpa_cooperative_id"] = self.kpa_cooperative_id.id
+        return values
+
+    def _kpa_line_groups(self):
+        """Sort the lines of this quotation into the orders it becomes.
+
+        Return an ordered mapping {cooperative id or HOST: lines}; the rule is
+        documented in the module's README ("Orders mixing cooperatives"):
+
+        - a service of a cooperative goes to that cooperative's order;
+        - a product of no cooperative (the host's own) goes to the host's order;
+        - delivery charges and discounts (lines of no cooperative, delivery or
+          negative) stay with the only cooperative when there is one, and go to
+          the host's order when the quotation mixes cooperatives;
+        - a line linked to another one (combo item, option) follows it; a
+          section or note goes with the product line that follows it (or, at
+          the end, the one before).
+        """
+        self.ensure_one()
+        lines = self.order_line.sorted(lambda line: (line.sequence, line.id))
+        cooperatives = lines.product_id.kpa_cooperative_id
+        keys = {}
+        for line in lines:
+            if line.display_type or line.linked_line_id:
+                continue
+            cooperative = line.product_id.kpa_cooperative_id
+            if cooperative:
+                keys[line] = cooperative.id
+            elif (
+                line.is_delivery
+                or line.currency_id.compare_amounts(line.price_subtotal, 0.0) < 0
+            ):
+                keys[line] = cooperatives.id if len(cooperatives) == 1 else HOST
+            else:
+                keys[line] = HOST
+        for line in lines.filtered("linked_line_id"):
+            keys[line] = keys.get(line.linked_line_id, HOST)
+        pending, last_key = [], None
+        for line in lines:
+            if line.display_type:
+                pending.append(line)
+                continue
+            last_key = keys.get(line, HOST)
+            for display_line in pending:
+                keys[display_line] = last_key
+            pending = []
+        for display_line in pending:
+            keys[display_line] = last_key or HOST
+        groups = {}
+        for line in lines:
+            groups.setdefault(keys[line], self.env["sale.order.line"])
+            groups[keys[line]] |= line
+        return groups
+
+    def _kpa_split_by_cooperative(self):
+        """Split each quotation mixing owners (cooperatives, host) into one
+        quotation per owner. The quotation itself keeps the host's lines, or
+        else those of its first cooperative, with its number and payments; the
+        new quotations are linked to it by `kpa_split_origin_id`.
+
+        The lines move with one write per new order, so the number of queries
+        grows with the number of cooperatives, not with lines × cooperatives.
+
+        :return: the new quotations, in superuser mode
+        """
+        plans = []
+        for order in self.filtered(lambda o: o.state in ("draft", "sent")):
+            groups = order._kpa_line_groups()
+            if len(groups) < 2:
+                continue
+            if HOST in groups:
+                order._kpa_check_host_lines(groups[HOST])
+            main_key = HOST if HOST in groups else next(iter(groups))
+            plans.append((order, main_key, groups))
+        if not plans:
+            return self.browse().sudo()
+        cooperatives = (
+            self.env["kpa.cooperative"]
+            .sudo()
+            .browse({key for _order, _main, groups in plans for key in groups if key})
+        )
+        cooperatives.fetch(["coordinator_ids"])
+        vals_list = [
+            order._kpa_prepare_split_order_vals(key)
+            for order, main_key, groups in plans
+            for key in groups
+            if key != main_key
+        ]
+        # The split orders are announced by a message on the quotation and a
+        # to-do for their coordinators, who then follow them (see
+        # _kpa_notify_coordinators); the customer follows them on confirmation.
+        # No creation message, assignment email or follower each, here.
+        new_orders = iter(
+            self.env["sale.order"]
+            .sudo()
+            .with_context(tracking_disable=True)
+            .create(vals_list)
+        )
+        created = self.browse().sudo()
+        # The new orders have the same customer, company, pricelist and fiscal
+        # position: the lines keep their taxes and analytic distribution (as
+        # typed by the salesperson) instead of having them computed again.
+        Line = self.env["sale.order.line"]
+        kept_fields = [
+            Line._fields[name]
+            for name in LINE_FIELDS_KEPT_ON_SPLIT
+            if name in Line._fields
+        ]
+        for order, main_key, groups in plans:
+            options = defaultdict(lambda: self.env["sale.order.option"].sudo())
+            for option in order.sale_order_option_ids:
+                options[option.product_id.kpa_cooperative_id.id] |= option
+            splits = self.browse().sudo()
+            moved_lines = order.order_line
+            for key, lines in groups.items():
+                if key == main_key:
+                    continue
+                new_order = next(new_orders)
+                with self.env.protecting(kept_fields, moved_lines):
+                    lines.sudo().write({"order_id": new_order.id})
+                if key != HOST and options[key]:
+                    options[key].write({"order_id": new_order.id})
+                splits |= new_order
+            order.sudo().kpa_cooperative_id = main_key or False
+            order._kpa_post_split_message(splits)
+            created |= splits
+        # The payments of the quotation now cover the split orders too.
+        (self | created).invalidate_recordset(["amount_paid"])
+        return created.with_env(self.env).sudo()
+
+    def _kpa_check_host_lines(self, host_lines):
+        """The host's order may not be negative: a discount on a cart mixing
+        cooperatives cannot be shared out between them."""
+        self.ensure_one()
+        host_total = sum(host_lines.mapped("price_subtotal"))
+        if self.currency_id.compare_amounts(host_total, 0.0) >= 0:
+            return
+        raise UserError(
+            self.env._(
+                "%(order)s mixes services of several cooperatives and gives a "
+                "discount on the whole of it (%(lines)s). The discount cannot be "
+                "shared out between the cooperatives: give it on their lines "
+                "(Discount %% column) instead.",
+                order=self.name,
+                lines=format_list(
+                    self.env,
+                    [
+                        (line.name or "").split("\n")[0]
+                        for line in host_lines
+                        if self.currency_id.compare_amounts(line.price_subtotal, 0) < 0
+                    ],
+                ),
+            )
+        )
+
+    def _kpa_prepare_split_order_vals(self, key):
+        """Values of the new quotation of `key` (a cooperative id or HOST)."""
+        self.ensure_one()
+        cooperative = self.env["kpa.cooperative"].sudo().browse(key)
+        vals = {
+            name: self._fields[name].convert_to_write(self[name], self)
+            for name in SPLIT_COPIED_FIELDS
+            if name in self._fields
+        }
+        if cooperative and self.user_id not in cooperative.coordinator_ids:
+            # Each cooperative's order is handled by its coordinators.
+            vals["user_id"] = cooperative.coordinator_ids[:1].id
+        vals.update(
+            {
+                "kpa_cooperative_id": cooperative.id,
+                "kpa_split_origin_id": self.id,
+                "origin": self.name,
+                "tag_ids": [Command.set(self.tag_ids.ids)],
+                "transaction_ids": [Command.set(self.transaction_ids.ids)],
+                "order_line": [],
+            }
+        )
+        return vals
+
+    def _kpa_post_split_message(self, split_orders):
+        self.ensure_one()
+        links = Markup(", ").join(
+            Markup('<a href="#" data-oe-model="sale.order" data-oe-id="%s">%s</a> (%s)')
+            % (
+                order.id,
+                order.name,
+                order.kpa_cooperative_id.sudo().name or self.company_id.name,
+            )
+            for order in split_orders
+        )
+        self.message_post(
+            body=Markup("%s %s")
+            % (
+                self.env._(
+                    "This quotation mixed several cooperatives: it was split into "
+                    "one order per cooperative:"
+                ),
+                links,
+            )
+        )
+
+    def _kpa_notify_coordinators(self):
+        """Give each coordinator of the cooperative a to-do on its new order,
+        and make them followers of it."""
+        activity_type = self.env.ref(
+            "mail.mail_activity_data_todo", raise_if_not_found=False
+        )
+        model = self.env["ir.model"]._get_id("sale.order")
+        vals_list = []
+        for order in self.filtered("kpa_cooperative_id"):
+            cooperative = order.kpa_cooperative_id.sudo()
+            for user in cooperative.coordinator_ids - self.env.user:
+                vals_list.append(
+                    {
+                        "res_model_id": model,
+                        "res_id": order.id,
+                        "user_id": user.id,
+                        "activity_type_id": activity_type.id
+                        if activity_type
+                        else False,
+                        "summary": self.env._(
+                            "New order %(order)s for %(cooperative)s",
+                            order=order.name,
+                            cooperative=cooperative.name,
+                        ),
+                        "date_deadline": fields.Date.context_today(self),
+                    }
+                )
+        if vals_list:
+            # A to-do in their activities (and their order followed), without
+            # one more email: the order itself is the news.
+            self.env["mail.activity"].sudo().with_context(
+                mail_activity_quick_update=True
+            ).create(vals_list)
