@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare
+from odoo.tools import SQL, float_compare
 
 
 class AccountMove(models.Model):
@@ -188,15 +188,14 @@ class AccountMove(models.Model):
         column = self.env.ref(
             "kpa_cooperative.analytic_plan_cooperatives"
         )._column_name()
-        line_vals = []
+        line_vals, fees = [], []
         for move in moves:
             cooperative = move.kpa_cooperative_id
             rate = cooperative.host_fee_rate
             fee = move.company_currency_id.round(
                 move.amount_untaxed_signed * rate / 100.0
             )
-            move.kpa_host_fee_rate = rate
-            move.kpa_host_fee_amount = fee
+            fees.append(SQL("(%s, %s, %s)", move.id, rate, fee))
             if move.company_currency_id.is_zero(fee):
                 continue
             label = self.env._(
@@ -217,6 +216,20 @@ class AccountMove(models.Model):
                 {**common, column: host_accounts[move.company_id].id, "amount": fee},
             ]
         self.env["account.analytic.line"].sudo().create(line_vals)
+        # Rate and amount of every move in one statement: account.move.write()
+        # per posted invoice (fiscal checks, line synchronisation) would cost
+        # about as much as the posting itself.
+        self.env.cr.execute(
+            SQL(
+                """UPDATE account_move AS move
+                      SET kpa_host_fee_rate = fee.rate,
+                          kpa_host_fee_amount = fee.amount
+                     FROM (VALUES %s) AS fee(id, rate, amount)
+                    WHERE move.id = fee.id""",
+                SQL(", ").join(fees),
+            )
+        )
+        moves.invalidate_recordset(["kpa_host_fee_rate", "kpa_host_fee_amount"])
 
     def _kpa_remove_host_fee(self):
         fee_lines = self.sudo().kpa_host_fee_line_ids
