@@ -1,0 +1,165 @@
+"""The demo data is the real network, alive: what a newcomer finds after
+`./kpa run`. Unlike the modules' tests, these read the demo records on
+purpose (the test database is created with them, as the run database is).
+"""
+
+import hashlib
+import json
+
+from odoo.tests import TransactionCase, tagged
+
+REF = "kpa_cooperative.%s"
+
+
+@tagged("post_install", "-at_install")
+class TestDemoNetwork(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.opteos = cls.env.ref(REF % "company_opteos_demo")
+        cls.la_cape = cls.env.ref(REF % "cooperative_la_cape_demo")
+        cls.moulins = cls.env.ref(REF % "cooperative_moulins_demo")
+        cls.illicoop = cls.env.ref(REF % "cooperative_illicoop_demo")
+        cls.fives = cls.env.ref(REF % "cooperative_fives_demo")
+        cls.open_cooperatives = cls.la_cape | cls.moulins | cls.illicoop
+
+    def test_host_structure_opteos(self):
+        self.assertEqual(self.opteos.name, "Opteos")
+        self.assertEqual(self.opteos.country_id.code, "FR")
+        self.assertEqual(self.opteos.currency_id.name, "EUR")
+        self.assertEqual(self.opteos.chart_template, "fr")
+        cooperatives = self.open_cooperatives | self.fives
+        self.assertEqual(cooperatives.company_id, self.opteos)
+        for cooperative in cooperatives:
+            self.assertEqual(cooperative.journal_id.company_id, self.opteos)
+            self.assertTrue(cooperative.analytic_account_id)
+        website = self.env.ref("website.default_website")
+        self.assertEqual(website.company_id, self.opteos)
+        self.assertEqual(website.default_lang_id.code, "fr_FR")
+
+    def test_the_cooperatives_of_the_network(self):
+        self.assertRecordValues(
+            self.open_cooperatives | self.fives,
+            [
+                {
+                    "slug": "la-cape",
+                    "city": "Roubaix",
+                    "state": "active",
+                    "is_published": True,
+                },
+                {
+                    "slug": "moulins",
+                    "city": "Lille",
+                    "state": "active",
+                    "is_published": True,
+                },
+                {
+                    "slug": "illicoop",
+                    "city": "Mons-en-Barœul",
+                    "state": "active",
+                    "is_published": True,
+                },
+                {
+                    "slug": "fives-en-commun",
+                    "city": "Lille",
+                    "state": "launching",
+                    "is_published": False,
+                },
+            ],
+        )
+        for cooperative in self.open_cooperatives:
+            self.assertTrue(cooperative.activity_ids, cooperative.name)
+            self.assertTrue(cooperative.coordinator_ids, cooperative.name)
+
+    def test_la_cape_members(self):
+        memberships = self.la_cape.membership_ids
+        members = memberships.filtered(lambda m: m.state == "member")
+        self.assertGreaterEqual(len(members), 12, "about fifteen participants")
+        self.assertTrue(memberships.filtered(lambda m: m.state == "candidate"))
+        self.assertTrue(memberships.filtered(lambda m: m.state == "left"))
+        with_skills = members.partner_id.filtered("kpa_skill_ids")
+        self.assertGreaterEqual(len(with_skills), len(members) // 2)
+        self.assertTrue(
+            self.env["kpa.partner.skill"].search_count(
+                [("partner_id", "in", members.partner_id.ids), ("can_teach", "=", True)]
+            )
+        )
+        self.assertTrue(members.partner_id.filtered("kpa_public_profile"))
+
+    def test_services_and_orders(self):
+        services = self.env["product.template"].search(
+            [("kpa_cooperative_id", "in", self.open_cooperatives.ids)]
+        )
+        for cooperative in self.open_cooperatives:
+            offered = services.filtered(
+                lambda s, c=cooperative: s.kpa_cooperative_id == c
+                and s.sale_ok
+                and s.is_published
+            )
+            self.assertGreaterEqual(len(offered), 2, cooperative.name)
+            self.assertTrue(all(offered.mapped("list_price")), cooperative.name)
+        split = self.env["sale.order"].search(
+            [("kpa_split_origin_id", "!=", False), ("state", "=", "sale")]
+        )
+        spanning = split.kpa_split_origin_id.filtered(
+            lambda o: len((o | o.kpa_split_order_ids).kpa_cooperative_id) >= 2
+        )
+        self.assertTrue(spanning, "demo orders span two cooperatives")
+
+    def test_books_are_not_empty(self):
+        invoices = self.env["account.move"].search(
+            [
+                ("kpa_cooperative_id", "=", self.la_cape.id),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+            ]
+        )
+        self.assertTrue(invoices)
+        self.assertEqual(invoices.journal_id, self.la_cape.journal_id)
+        fees = invoices.kpa_host_fee_line_ids
+        self.assertTrue(fees, "host fees booked")
+        self.assertGreater(self.la_cape.analytic_balance, 0.0)
+
+    def test_published_accounts_verify(self):
+        publication = self.env["kpa.accounts.publication"].search(
+            [("cooperative_id", "=", self.la_cape.id), ("state", "=", "published")],
+            limit=1,
+        )
+        self.assertTrue(publication, "La Cape has published accounts")
+        document = publication._open_data_document(self.la_cape, publication)
+        published = document["publications"][0]
+        unhashed = {k: v for k, v in published.items() if k != "content_hash"}
+        payload = json.dumps(
+            unhashed, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        ).encode("utf-8")
+        self.assertEqual(hashlib.sha256(payload).hexdigest(), published["content_hash"])
+        self.assertEqual(published["content_hash"], publication.content_hash)
+
+    def test_governance_and_reciprocity(self):
+        rules = self.env["kpa.rule"].search(
+            [("cooperative_id", "=", self.la_cape.id), ("state", "=", "adopted")]
+        )
+        self.assertLessEqual(
+            {"functioning", "welcome", "exclusion"}, set(rules.mapped("category"))
+        )
+        decisions = self.env["kpa.decision"].search(
+            [("cooperative_id", "=", self.la_cape.id)]
+        )
+        self.assertTrue(decisions.filtered(lambda d: d.state == "open"))
+        self.assertTrue(
+            decisions.filtered(
+                lambda d: d.state == "closed" and d.decision_type == "admission"
+            )
+        )
+        self.assertTrue(
+            self.env["kpa.contribution"].search_count(
+                [("cooperative_id", "=", self.la_cape.id)]
+            )
+        )
+        loans = self.env["kpa.resource.loan"].search([])
+        self.assertTrue(
+            loans.filtered(
+                lambda loan: loan.borrower_partner_id != loan.cooperative_id.partner_id
+            ),
+            "tools shared beyond their owner",
+        )
