@@ -458,7 +458,8 @@ class SaleOrder(models.Model):
                         "activity_type_id": activity_type.id
                         if activity_type
                         else False,
-                        "summary": self.env._(
+                        # In the coordinator's language, not the customer's.
+                        "summary": self.with_context(lang=user.lang).env._(
                             "New order %(order)s for %(cooperative)s",
                             order=order.name,
                             cooperative=cooperative.name,

@@ -59,6 +59,17 @@ class TestFrenchInterface(KpaMarketplaceCommon):
             any(split_message in body for body in bodies),
             f"no message of the split in French on the quotation: {bodies}",
         )
+        # The to-do speaks the coordinator's language (English here), not the
+        # language of whoever confirmed.
+        self.assertEqual(
+            order_b.activity_ids.summary, f"New order {order_b.name} for Coop Beta"
+        )
+
+    def test_todo_in_the_coordinators_language(self):
+        self.coordinator_b.lang = "fr_FR"
+        order = self._quotation([(self.service_a1, 1), (self.service_b1, 1)])
+        order.with_context(lang="en_US").action_confirm()
+        order_b = order.kpa_split_order_ids
         self.assertEqual(
             order_b.activity_ids.summary,
             f"Nouvelle commande {order_b.name} pour Coop Beta",
