@@ -65,6 +65,10 @@ registry.category("web_tour.tours").add("kpa_marketplace_two_cooperatives", {
             trigger: ".o_kpa_confirmation_orders tr.o_kpa_confirmation_order:nth-child(2)",
         },
         {
+            content: "... and the total of the orders, which the payment covered",
+            trigger: ".o_kpa_confirmation_orders tfoot .o_kpa_confirmation_total",
+        },
+        {
             content: "Go to my orders",
             trigger: ".o_kpa_confirmation_orders",
             run() {
