@@ -1,7 +1,10 @@
 from odoo import http
 from odoo.http import request
 
-from odoo.addons.kpa_cooperative.controllers.cooperative import KpaCooperativePages, published_cooperatives_sitemap
+from odoo.addons.kpa_cooperative.controllers.cooperative import (
+    KpaCooperativePages,
+    published_cooperatives_sitemap,
+)
 
 
 class KpaCooperativeRulesPages(KpaCooperativePages):
