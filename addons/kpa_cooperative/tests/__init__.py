@@ -1,4 +1,5 @@
 from . import test_access
+from . import test_access_matrix
 from . import test_account_move
 from . import test_bad_inputs
 from . import test_cooperative

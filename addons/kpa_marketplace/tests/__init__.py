@@ -1,4 +1,5 @@
 from . import test_access
+from . import test_access_matrix
 from . import test_catalogue
 from . import test_http
 from . import test_i18n

@@ -1,3 +1,4 @@
+from . import test_access_matrix
 from . import test_contribution
 from . import test_i18n
 from . import test_portal
