@@ -26,10 +26,7 @@ A cell is green when it got what it expects: ``allowed`` for an allowed cell;
 changed nor shown). Every other outcome is red.
 """
 
-import base64
-import json
 import logging
-import re
 import time
 import xmlrpc.client
 from collections import Counter, defaultdict
@@ -72,6 +69,24 @@ PIXEL_PNG = (
     "AAAABJRU5ErkJggg=="
 )
 REPOSITORY = Path(__file__).resolve().parents[3]
+# {field type: callable(case, current value) -> another valid value}
+NEW_VALUES = {
+    "char": lambda case, current: f"{current or ''} (changed)".strip(),
+    "text": lambda case, current: "Changed by the access matrix.",
+    "html": lambda case, current: "<p>Changed by the access matrix.</p>",
+    "boolean": lambda case, current: not current,
+    "integer": lambda case, current: (current or 0) + 1,
+    "float": lambda case, current: (current or 0.0) + 1.5,
+    "monetary": lambda case, current: (current or 0.0) + 1.5,
+    "date": lambda case, current: (current or case.today) + timedelta(days=1),
+    "datetime": lambda case, current: (current or datetime(2025, 1, 15, 9, 0))
+    + timedelta(hours=1),
+    "binary": lambda case, current: PIXEL_PNG,
+    "image": lambda case, current: PIXEL_PNG,
+    "json": lambda case, current: {"matrix": 1},
+    "properties": lambda case, current: [],
+    "reference": lambda case, current: False,
+}
 
 # === THE NETWORK OF THE MATRIX === #
 
@@ -140,7 +155,6 @@ class Role:
 
 def _roles():
     h1, h2 = frozenset({"H1"}), frozenset({"H2"})
-    member_group = "kpa_cooperative.group_kpa_member"
     coordinator = "kpa_cooperative.group_kpa_coordinator"
     manager = "kpa_cooperative.group_kpa_manager"
     accountant = "kpa_cooperative.group_kpa_accountant"
@@ -349,6 +363,7 @@ class AccessMatrixCase(FuzzMixin, AccountTestInvoicingCommon, HttpCase):
     ``_run_fuzz`` (fuzz.py) the fuzz pass."""
 
     matrix_module = "kpa_cooperative"
+    matrix_roles = ROLE_BY_KEY
     # Every cell goes through the server's XML-RPC entry point (decoding,
     # login check, execute_kw, error codes, encoding) in the test's process;
     # every Nth cell, and every anonymous one, also through XML-RPC over HTTP,
@@ -488,12 +503,8 @@ class AccessMatrixCase(FuzzMixin, AccountTestInvoicingCommon, HttpCase):
                     }
                 )
         memberships = Membership.create(vals_list)
-        cls.memberships = dict(
-            zip(PEOPLE, memberships[: len(PEOPLE)], strict=True)
-        )
-        cls.own_memberships = dict(
-            zip(owners, memberships[len(PEOPLE) :], strict=True)
-        )
+        cls.memberships = dict(zip(PEOPLE, memberships[: len(PEOPLE)], strict=True))
+        cls.own_memberships = dict(zip(owners, memberships[len(PEOPLE) :], strict=True))
         # The former member left A (their own wish).
         cls.own_memberships["former"]._close(
             "left", date(2024, 9, 1), "Moved to another town."
@@ -585,7 +596,9 @@ class AccessMatrixCase(FuzzMixin, AccountTestInvoicingCommon, HttpCase):
         for name in spec.skip_fields:
             self.assertIn(name, Model._fields, f"{model}: unknown field {name}")
         writable = [
-            name for name in self._writable_fields(model) if name not in spec.skip_fields
+            name
+            for name in self._writable_fields(model)
+            if name not in spec.skip_fields
         ]
         cells = []
         for role in ROLES:
@@ -684,7 +697,11 @@ class AccessMatrixCase(FuzzMixin, AccountTestInvoicingCommon, HttpCase):
         """Anonymous visitors have no login: each operation of the model is
         tried once with the public user and no password."""
         model = spec.model
-        create = spec.creates[0] if spec.creates else Create("any", lambda case, role: {}, None)
+        create = (
+            spec.creates[0]
+            if spec.creates
+            else Create("any", lambda case, role: {}, None)
+        )
         cells = [
             Cell(
                 model,
@@ -939,8 +956,14 @@ class AccessMatrixCase(FuzzMixin, AccountTestInvoicingCommon, HttpCase):
                 done = create.done(self, self._sudo(record))
                 if status == "fault":
                     outcome, text = self._fault_outcome(result, message)
-                    return ("leaked" if done and outcome == "refused" else outcome), text
-                return ("allowed", "") if done else ("ignored", f"{create.then} did nothing")
+                    return (
+                        "leaked" if done and outcome == "refused" else outcome
+                    ), text
+                return (
+                    ("allowed", "")
+                    if done
+                    else ("ignored", f"{create.then} did nothing")
+                )
             after = self._table_state(model)
             if status == "fault":
                 outcome, text = self._fault_outcome(result, message)
@@ -1064,49 +1087,26 @@ class AccessMatrixCase(FuzzMixin, AccountTestInvoicingCommon, HttpCase):
         if fname in spec.values:
             return spec.values[fname](self, record, role)
         fld = record._fields[fname]
-        current = self._sudo(record)[fname]
-        kind = fld.type
-        if kind == "char":
-            if "email" in fname:
-                return "matrix.changed@example.com"
-            return f"{current or ''} (changed)".strip()
-        if kind == "text":
-            return "Changed by the access matrix."
-        if kind == "html":
-            return "<p>Changed by the access matrix.</p>"
-        if kind == "boolean":
-            return not current
-        if kind == "integer":
-            return (current or 0) + 1
-        if kind in ("float", "monetary"):
-            return (current or 0.0) + 1.5
-        if kind == "date":
-            return (current or self.today) + timedelta(days=1)
-        if kind == "datetime":
-            return (current or datetime(2025, 1, 15, 9, 0)) + timedelta(hours=1)
-        if kind == "selection":
+        current = record.with_env(self.env(su=True))[fname]
+        if fld.type in ("many2one", "many2many"):
+            if fld.comodel_name == "payment.transaction":
+                return [Command.link(self._matrix_transaction(record).id)]
+            other = self._other_record(record, fld, current)
+            if fld.type == "many2one":
+                return other.id
+            return [Command.set((current | other).ids)]
+        if fld.type == "selection":
             values = [
                 value
                 for value, _label in fld._description_selection(self.env)
                 if value != current
             ]
             return values[0] if values else False
-        if kind in ("binary", "image"):
-            return PIXEL_PNG
-        if kind == "json":
-            return {"matrix": 1}
-        if kind == "properties":
-            return []
-        if kind == "many2many" and fld.comodel_name == "payment.transaction":
-            return [Command.link(self._matrix_transaction(record).id)]
-        if kind in ("many2one", "many2many"):
-            other = self._other_record(record, fld, current)
-            if kind == "many2one":
-                return other.id
-            return [Command.set((current | other).ids)]
-        if kind == "reference":
-            return False
-        raise AssertionError(f"{record._name}.{fname}: no value for a {kind} field")
+        if fld.type == "char" and "email" in fname:
+            return "matrix.changed@example.com"
+        new_value = NEW_VALUES.get(fld.type)
+        self.assertTrue(new_value, f"{record._name}.{fname}: no value for {fld.type}")
+        return new_value(self, current)
 
     def _other_record(self, record, fld, current):
         """Another record of the field's comodel: of the record's host when
@@ -1125,9 +1125,7 @@ class AccessMatrixCase(FuzzMixin, AccountTestInvoicingCommon, HttpCase):
         if not other and "name" in Comodel._fields:
             with self.env.cr.savepoint():
                 other = Comodel.create({"name": f"Matrix {fld.name}"})
-        self.assertTrue(
-            other, f"{record._name}.{fld.name}: give its value in the spec"
-        )
+        self.assertTrue(other, f"{record._name}.{fld.name}: give its value in the spec")
         return other
 
     def _matrix_transaction(self, record):
@@ -1153,13 +1151,18 @@ class AccessMatrixCase(FuzzMixin, AccountTestInvoicingCommon, HttpCase):
     # === REPORT === #
 
     def _report(self, cells, elapsed, over_http):
+        silent = sum(c.green and c.got == "ignored" for c in cells)
         lines = [
             f"Access matrix of {self.matrix_module}: {len(cells)} cells, "
-            f"{sum(not c.green for c in cells)} red, {self._rpc_count} calls of "
-            f"execute_kw ({over_http} cells also over HTTP), {elapsed:.0f} s",
+            f"{sum(not c.green for c in cells)} red ({silent} green ones refused "
+            f"without a message), {self._rpc_count} calls of execute_kw "
+            f"({over_http} cells also over HTTP), {elapsed:.0f} s",
             "Legend: + allowed as expected, . refused as expected, "
             "! allowed but must be refused, ? refused but must be allowed, "
-            "x crashed or leaked; write and call columns: green/total.",
+            "x crashed or leaked, - not a cell of this role; columns rX: read "
+            "the record of X (dX: its draft), uX: delete it, cN: create, mN: "
+            "move into another cooperative; write, read field and call: green "
+            "cells / cells.",
             "",
         ]
         by_model = defaultdict(list)
@@ -1174,11 +1177,17 @@ class AccessMatrixCase(FuzzMixin, AccountTestInvoicingCommon, HttpCase):
             f"{c.expected} | got {c.got} | {c.message}"
             for c in red
         ]
-        text = "\n".join(lines)
+        return self._write_log(
+            f"access_matrix-{self.matrix_module}.txt", "\n".join(lines)
+        )
+
+    def _write_log(self, name, text):
+        """Log ``text``, and write it to .local/logs/``name`` when the tests
+        run in a checkout set up by ./kpa; return where it is."""
         _logger.info("\n%s", text)
         logs = REPOSITORY / ".local" / "logs"
         if logs.is_dir():
-            path = logs / f"access_matrix-{self.matrix_module}.txt"
+            path = logs / name
             path.write_text(text + "\n")
             return str(path)
         return "in the test log"
@@ -1192,41 +1201,58 @@ class AccessMatrixCase(FuzzMixin, AccountTestInvoicingCommon, HttpCase):
         return "!" if cell.expected == REFUSED else "?"
 
     def _model_table(self, model, cells):
-        singles = []  # (column, detail) shown one by one
+        """One line per role: a mark per read, create, unlink and move cell,
+        and the green/total counts of the field writes, field reads and
+        calls."""
+        columns = []  # (column, detail, code)
+        counters = Counter()
         for cell in cells:
-            if cell.column in ("read", "unlink", "create", "move") and (
-                cell.column,
-                cell.detail,
-            ) not in singles:
-                if not cell.role.anonymous:
-                    singles.append((cell.column, cell.detail))
+            if cell.role.anonymous or cell.column not in (
+                "read",
+                "create",
+                "unlink",
+                "move",
+            ):
+                continue
+            if any(c[:2] == (cell.column, cell.detail) for c in columns):
+                continue
+            prefix = cell.column[0]
+            if cell.column in ("read", "unlink"):
+                code = f"{prefix}{cell.detail.replace('draft ', 'd')}"
+            else:
+                counters[prefix] += 1
+                code = f"{prefix}{counters[prefix]}"
+            columns.append((cell.column, cell.detail, code))
         red = sum(not cell.green for cell in cells)
-        lines = [
-            "",
-            f"{model}: {len(cells)} cells, {red} red",
-            "  "
-            + " ".join(f"{column[0]}:{detail.split(' [')[0]}" for column, detail in singles),
+        width = max([len(code) for *_rest, code in columns] + [1])
+        lines = ["", f"{model}: {len(cells)} cells, {red} red"]
+        lines += [
+            f"  {code}: {column} {detail}"
+            for column, detail, code in columns
+            if column in ("create", "move")
         ]
+        header = " ".join(code.ljust(width) for *_rest, code in columns)
+        lines.append(f"  {'':38} {header}")
         for role in ROLES:
             mine = [cell for cell in cells if cell.role == role]
             index = {(c.column, c.detail): c for c in mine}
+            if role.anonymous:
+                marks = "  ".join(f"{c.column} {self._mark(c)}" for c in mine)
+                lines.append(f"  {role.label:38} {marks}")
+                continue
             marks = " ".join(
-                self._mark(index[key]) if key in index else "-" for key in singles
+                (self._mark(index[key[:2]]) if key[:2] in index else "-").ljust(width)
+                for key in columns
             )
             aggregates = []
-            for column in ("write", "read field", "call"):
-                group = [c for c in mine if c.column.startswith(column.split()[0])]
-                if column == "write":
-                    group = [c for c in mine if c.column in ("write", "move")]
-                elif column == "read field":
-                    group = [c for c in mine if c.column.startswith("read ")]
-                else:
-                    group = [c for c in mine if c.column == "call"]
+            for label, group in (
+                ("write", [c for c in mine if c.column == "write"]),
+                ("read field", [c for c in mine if c.column.startswith("read ")]),
+                ("call", [c for c in mine if c.column == "call"]),
+            ):
                 if group:
                     green = sum(c.green for c in group)
                     flag = "" if green == len(group) else " ✗"
-                    aggregates.append(f"{column} {green}/{len(group)}{flag}")
-            if role.anonymous:
-                marks = " ".join(self._mark(c) for c in mine)
+                    aggregates.append(f"{label} {green}/{len(group)}{flag}")
             lines.append(f"  {role.label:38} {marks}  {'  '.join(aggregates)}")
         return lines

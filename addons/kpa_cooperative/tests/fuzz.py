@@ -22,8 +22,10 @@ import re
 import time
 from collections import Counter
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from odoo import http
+from odoo.exceptions import AccessDenied, AccessError, UserError
 from odoo.modules.module import get_module_path
 from odoo.tools import SQL, mute_logger
 from odoo.tools.translate import PoFileReader
@@ -60,8 +62,10 @@ ROUTE_VALUES = [
     ("9999-99-99", "9999-99-99"),
 ]
 # The values a route form may accept without writing garbage: an empty
-# optional field.
+# optional field, and in a free-text field every value but odd bytes and
+# over-long strings ("abc" or "1e9" are fine comments).
 HARMLESS_IN_OPTIONAL = {"blank", "spaces"}
+BAD_TEXT = {"invalid UTF-8", "NUL", "control chars", "RTL mark", "100 000 chars"}
 # In a URL, the over-long string is as long as servers and proxies take
 # (8 000 characters); forms and the API get the 100 000 characters.
 URL_LIMIT = 8000
@@ -224,13 +228,18 @@ class FuzzMixin:
                 if rule.endpoint.routing["auth"] == "user":
                     users = ["portal"]
                     self._fuzz_anonymous_redirected(rule)
+                before = self._inputs["route"]
                 for user in users:
                     self._fuzz_login(user)
                     if phase == "get":
                         self._fuzz_get(rule, user, forms, done_params)
                     else:
                         self._fuzz_post(rule, user, forms)
-                tried.append(f"{phase.upper()} {rule.rule} ({', '.join(users)})")
+                if self._inputs["route"] > before:
+                    tried.append(
+                        f"{phase.upper()} {rule.rule} ({', '.join(users)}): "
+                        f"{self._inputs['route'] - before} inputs"
+                    )
         self._fuzz_login("anonymous")
         return tried
 
@@ -265,8 +274,6 @@ class FuzzMixin:
 
     @staticmethod
     def _quote(value):
-        from urllib.parse import quote
-
         return quote(value, safe="")
 
     def _query_params(self, rule):
@@ -286,14 +293,19 @@ class FuzzMixin:
         self._fuzz_request(rule, user, "valid", "-", url, valid=True)
         response = self._last_response
         if response is not None and response.status_code == 200:
-            for action, names in self._forms_of(response.text).items():
-                forms.setdefault(action, set()).update(names)
+            for action, fields in self._forms_of(response.text).items():
+                forms.setdefault(action, {}).update(fields)
         for name in rule._converters:
             for label, text in self._url_values():
                 self._fuzz_request(
                     rule, user, name, label, self._build(rule, {**path, name: text})
                 )
-        for name in self._query_params(rule):
+        # The endpoint's named parameters, and the fields of the forms that
+        # get this page (a search form, for instance).
+        names = self._query_params(rule) + sorted(
+            set(forms.get(("get", url), {})) - set(self._query_params(rule))
+        )
+        for name in names:
             key = (rule.endpoint.func.__qualname__, name, user)
             if key in done_params:
                 continue
@@ -313,32 +325,38 @@ class FuzzMixin:
 
     def _fuzz_post(self, rule, user, forms):
         url = self._build(rule, self._path_values(rule))
-        fields = forms.get(url)
+        fields = forms.get(("post", url))
         if fields is None:
             if rule.endpoint.routing.get("methods") != ["POST"]:
                 # A page, not the target of a form: its GET is fuzzed.
                 return
             # No form of the add-on's pages posts here: its named parameters.
-            fields = {name: "" for name in self._query_params(rule)}
-        fields = dict(fields)
+            fields = {name: ("", "text") for name in self._query_params(rule)}
+        kinds = {name: kind for name, (_value, kind) in fields.items()}
+        fields = {name: value for name, (value, _kind) in fields.items()}
         token = self._csrf_token()
         valid = {**fields, "csrf_token": token}
+        if not self._fuzz_post_accepted(url, valid):
+            self._finding(
+                rule.rule, user, "-", "valid", "a valid submission is refused"
+            )
         # Which fields a valid submission may leave empty.
         optional = set()
         for name in fields:
-            if self._fuzz_post_accepted(url, {k: v for k, v in valid.items() if k != name}):
+            if self._fuzz_post_accepted(
+                url, {k: v for k, v in valid.items() if k != name}
+            ):
                 optional.add(name)
         for name in fields:
             for label, value in ROUTE_VALUES:
                 data = {**valid, name: value}
+                harmless = (label in HARMLESS_IN_OPTIONAL and name in optional) or (
+                    kinds[name] == "text"
+                    and label not in BAD_TEXT
+                    and label not in HARMLESS_IN_OPTIONAL
+                )
                 self._fuzz_request(
-                    rule,
-                    user,
-                    name,
-                    label,
-                    url,
-                    data=data,
-                    may_accept=label in HARMLESS_IN_OPTIONAL and name in optional,
+                    rule, user, name, label, url, data=data, may_accept=harmless
                 )
 
     def _fuzz_post_accepted(self, url, data):
@@ -360,15 +378,19 @@ class FuzzMixin:
 
     @staticmethod
     def _forms_of(text):
-        """{action path: {field name: valid value}} of the forms of a page
-        (the values its inputs hold, or their first option)."""
+        """{action path: {field name: (valid value, kind)}} of the forms of a
+        page: the values its inputs hold, or their first option; the kind of
+        value a field takes: "choice" (options, radio buttons, hidden
+        fields), "number", "date" or free "text"."""
         forms = {}
-        for match in re.finditer(
-            r"<form\b[^>]*\baction=\"([^\"]+)\"[^>]*>(.*?)</form>", text, re.S
-        ):
-            action, body = html.unescape(match.group(1)), match.group(2)
-            if not action.startswith("/"):
+        for match in re.finditer(r"<form\b([^>]*)>(.*?)</form>", text, re.S):
+            attributes, body = match.groups()
+            action = re.search(r'\baction="([^"]+)"', attributes)
+            if not action or not html.unescape(action.group(1)).startswith("/"):
                 continue
+            action = html.unescape(action.group(1))
+            method = re.search(r'\bmethod="([^"]+)"', attributes)
+            method = (method.group(1) if method else "get").lower()
             fields = {}
             for field_match in re.finditer(
                 r"<(input|select|textarea)\b([^>]*)>(.*?)(?=<(?:input|select|textarea)\b|$)",
@@ -384,28 +406,45 @@ class FuzzMixin:
                     continue
                 value = re.search(r'\bvalue="([^"]*)"', attributes)
                 if tag == "select":
-                    option = re.search(
-                        r'<option\b[^>]*\bvalue="([^"]+)"', rest
-                    )
-                    value = option
-                if kind and kind.group(1) == "radio":
-                    fields.setdefault(name.group(1), html.unescape(value.group(1)))
+                    value = re.search(r'<option\b[^>]*\bvalue="([^"]+)"', rest)
+                text_value = html.unescape(value.group(1)) if value else ""
+                input_type = kind.group(1) if kind else ""
+                if tag == "select" or input_type in ("radio", "checkbox", "hidden"):
+                    field_kind = "choice"
+                elif (
+                    input_type == "number"
+                    or re.search(r'\binputmode="(decimal|numeric)"', attributes)
+                    or re.fullmatch(r"-?\d+([.,]\d+)?", text_value)
+                ):
+                    field_kind = "number"
+                elif input_type == "date" or re.fullmatch(
+                    r"\d{4}-\d{2}-\d{2}", text_value
+                ):
+                    field_kind = "date"
+                else:
+                    field_kind = "text"
+                if input_type == "radio":
+                    fields.setdefault(name.group(1), (text_value, field_kind))
                     continue
-                fields[name.group(1)] = html.unescape(value.group(1)) if value else ""
-            if not fields.get("name") and "name" in fields:
-                fields["name"] = "Valid input of the fuzz pass"
-            if "quantity" in fields and not fields["quantity"]:
-                fields["quantity"] = "2"
-            if "position" in fields and not fields["position"]:
-                fields["position"] = "agree"
-            forms[action.split("?")[0]] = fields
+                fields[name.group(1)] = (text_value, field_kind)
+            # Empty inputs get a valid value of their kind.
+            for field_name, (field_value, field_kind) in list(fields.items()):
+                if not field_value and field_kind == "text":
+                    fields[field_name] = ("Valid input of the fuzz pass", "text")
+                elif not field_value and field_kind == "number":
+                    fields[field_name] = ("2", "number")
+            forms[method, action.split("?")[0]] = fields
         return forms
 
     def _fuzz_anonymous_redirected(self, rule):
         """A portal route sends anonymous visitors to the login page."""
         self._fuzz_login("anonymous")
         self._fuzz_request(
-            rule, "anonymous", "login", "none", self._build(rule, self._path_values(rule))
+            rule,
+            "anonymous",
+            "login",
+            "none",
+            self._build(rule, self._path_values(rule)),
         )
 
     def _fuzz_request(
@@ -427,7 +466,9 @@ class FuzzMixin:
         savepoint.close(rollback=True)
         self.env.invalidate_all()
         status = response.status_code
-        body = response.text if "text" in response.headers.get("Content-Type", "") else ""
+        body = (
+            response.text if "text" in response.headers.get("Content-Type", "") else ""
+        )
         if status >= 500:
             self._finding(rule.rule, user, name, label, f"server error: {status}")
         elif any(marker in body for marker in TRACEBACK_MARKERS):
@@ -471,8 +512,8 @@ class FuzzMixin:
                 "SELECT %s",
                 SQL(", ").join(
                     SQL(
-                        "(SELECT md5(coalesce(string_agg(t::text, ',' ORDER BY id), '')) "
-                        "FROM %s t)",
+                        "(SELECT md5(coalesce(string_agg(t::text, ',' ORDER BY id), "
+                        "'')) FROM %s t)",
                         SQL.identifier(table),
                     )
                     for table in self._our_tables
@@ -546,10 +587,8 @@ class FuzzMixin:
     def _fuzz_writer(self, spec):
         """The first of the network manager, the host accountant and the
         coordinator of A who may write the model's first target."""
-        from .access_matrix import ROLE_BY_KEY
-
         for key in ("manager", "accountant", "coord_a"):
-            role = ROLE_BY_KEY[key]
+            role = self.matrix_roles[key]
             for target in spec.writes:
                 if target.may(role):
                     return role, target
@@ -578,8 +617,6 @@ class FuzzMixin:
         try:
             return "ok", http.dispatch_rpc("object", "execute_kw", params), ""
         except Exception as error:  # noqa: BLE001 - classified below
-            from odoo.exceptions import AccessDenied, AccessError, UserError
-
             if isinstance(error, AccessError | UserError | AccessDenied):
                 return "refused", None, str(error)
             return "crashed", None, f"{type(error).__name__}: {error}"[:300]
@@ -597,7 +634,9 @@ class FuzzMixin:
         finally:
             savepoint.close(rollback=True)
             self.env.invalidate_all()
-        self._api_outcome(spec.model, role, f"write {fname}", value, status, message, before != after)
+        self._api_outcome(
+            spec.model, role, f"write {fname}", value, status, message, before != after
+        )
 
     def _fuzz_api_create(self, spec, create, role, fname, value):
         self._inputs["api create"] += 1
@@ -606,34 +645,47 @@ class FuzzMixin:
             vals = self._marshal(create.vals(self, role))
             vals[fname] = value.value
             before = self._table_state(spec.model)
-            status, _result, message = self._json_rpc(role, spec.model, "create", [vals])
+            status, _result, message = self._json_rpc(
+                role, spec.model, "create", [vals]
+            )
             after = self._table_state(spec.model)
         finally:
             savepoint.close(rollback=True)
             self.env.invalidate_all()
-        self._api_outcome(spec.model, role, f"create {fname}", value, status, message, before != after)
+        self._api_outcome(
+            spec.model, role, f"create {fname}", value, status, message, before != after
+        )
 
     def _api_outcome(self, model, role, what, value, status, message, changed):
+        """A crash, a refusal that wrote, a traceback in the message, or a
+        bad value written, is a finding (an ignored one changed nothing)."""
+        problem = None
         if status == "crashed":
-            self._finding(model, role.label, what, value.label, f"crashed: {message}")
+            problem = f"crashed: {message}"
         elif status == "refused" and changed:
-            self._finding(model, role.label, what, value.label, "written although refused")
+            problem = "written although refused"
         elif status == "refused" and any(m in message for m in TRACEBACK_MARKERS):
-            self._finding(model, role.label, what, value.label, "traceback in the message")
-        elif status == "ok" and value.must_refuse:
-            self._finding(model, role.label, what, value.label, "accepted: bad input written")
+            problem = "traceback in the message"
+        elif status == "ok" and changed and value.must_refuse:
+            problem = "accepted: bad input written"
+        if problem:
+            self._finding(model, role.label, what, value.label, problem)
 
     # === REPORT === #
 
     def _finding(self, where, who, what, value, problem):
-        problem = " ⏎ ".join(line.strip() for line in problem.splitlines() if line.strip())
+        problem = " ⏎ ".join(
+            line.strip() for line in problem.splitlines() if line.strip()
+        )
         self._findings.append(Finding(where, who, what, value, problem[:300]))
 
     def _fuzz_report(self, routes, models, elapsed):
+        kinds = ", ".join(
+            f"{count} {kind}" for kind, count in sorted(self._inputs.items())
+        )
         lines = [
             f"Fuzz pass of {self.matrix_module}: {sum(self._inputs.values())} inputs "
-            f"({', '.join(f'{count} {kind}' for kind, count in sorted(self._inputs.items()))}), "
-            f"{len(self._findings)} went wrong, {elapsed:.0f} s",
+            f"({kinds}), {len(self._findings)} went wrong, {elapsed:.0f} s",
             "",
             "Routes:",
             *(f"  {route}" for route in routes),
@@ -646,13 +698,4 @@ class FuzzMixin:
                 for f in self._findings
             ),
         ]
-        text = "\n".join(lines)
-        from .access_matrix import REPOSITORY, _logger
-
-        _logger.info("\n%s", text)
-        logs = REPOSITORY / ".local" / "logs"
-        if logs.is_dir():
-            path = logs / f"fuzz-{self.matrix_module}.txt"
-            path.write_text(text + "\n")
-            return str(path)
-        return "in the test log"
+        return self._write_log(f"fuzz-{self.matrix_module}.txt", "\n".join(lines))

@@ -3,6 +3,7 @@ account.move as this add-on uses them (issue 9). The engine and the roles are
 in access_matrix.py; the expectations below come from the rules of issue 9
 and the roles of DESIGN.md §5, not from what the code does today."""
 
+import xmlrpc.client
 from datetime import date
 
 from odoo import Command
@@ -82,8 +83,26 @@ PARTNER_CONTACT = {
     "website",
 }
 # A posted invoice is frozen (Odoo's hash and lock dates, and issue 9: it
-# keeps its cooperative); the accountants still annotate it.
-POSTED_INVOICE_NOTES = {"ref", "narration", "checked", "is_move_sent"}
+# keeps its cooperative, its amounts, its host fee, its number and state,
+# which change only by its flows: reset to draft, credit note, payment). The
+# host's accountants still annotate and follow it up: what does not change
+# the books.
+POSTED_INVOICE_NOTES = {
+    "ref",
+    "narration",
+    "checked",
+    "is_move_sent",
+    "payment_reference",
+    "partner_bank_id",
+    "preferred_payment_method_line_id",
+    "invoice_user_id",
+    "team_id",
+    "invoice_incoterm_id",
+    "incoterm_location",
+    "campaign_id",
+    "medium_id",
+    "source_id",
+}
 
 
 def sells(case):
@@ -130,7 +149,10 @@ class TestAccessMatrixCooperative(AccessMatrixCase):
                 "ABPQ",
                 env["res.partner"].create(
                     [
-                        {"name": f"Applicant {key} Matrix", "kpa_birthdate": "1999-01-01"}
+                        {
+                            "name": f"Applicant {key} Matrix",
+                            "kpa_birthdate": "1999-01-01",
+                        }
                         for key in "ABPQ"
                     ]
                 ),
@@ -210,6 +232,25 @@ class TestAccessMatrixCooperative(AccessMatrixCase):
     def test_fuzz_bad_inputs(self):
         self._run_fuzz()
 
+    def test_anonymous_cannot_log_in(self):
+        """Visitors of the website have no login: the external API lets no
+        one in without a user's password (the matrix's anonymous row tries
+        each model with the public user)."""
+        db = self.env.cr.dbname
+        public = self.users["anonymous"]
+        for login, password in ((public.login, ""), (public.login, "public")):
+            self.assertFalse(self.xmlrpc_common.authenticate(db, login, password, {}))
+        # A success resets the login cooldown of this address.
+        self.assertEqual(
+            self.xmlrpc_common.authenticate(db, "matrix_member", "matrix-member", {}),
+            self.users["member"].id,
+        )
+        with self.assertRaises(xmlrpc.client.Fault) as caught:
+            self.xmlrpc_object.execute_kw(
+                db, public.id, "", "kpa.cooperative", "search_read", [[]]
+            )
+        self.assertEqual(caught.exception.faultCode, 3, "access denied")
+
     def matrix_specs(self):
         return [
             self._spec_cooperative(),
@@ -266,11 +307,7 @@ class TestAccessMatrixCooperative(AccessMatrixCase):
                 )
                 for where in ("own", "foreign")
             ],
-            writes=[
-                WriteTarget(
-                    "own", lambda case, role: case.coops[role.home], may
-                )
-            ],
+            writes=[WriteTarget("own", lambda case, role: case.coops[role.home], may)],
             values={
                 "slug": lambda case, record, role: f"{record.slug}-renamed",
                 "host_fee_rate": lambda case, record, role: 12.5,
@@ -408,7 +445,9 @@ class TestAccessMatrixCooperative(AccessMatrixCase):
                     },
                     # Members manage their own skills; coordinators and
                     # managers are members of the network too.
-                    lambda role: bool(role.kinds & {"member", "coordinator", "manager"}),
+                    lambda role: bool(
+                        role.kinds & {"member", "coordinator", "manager"}
+                    ),
                 ),
                 Create(
                     "skill of a member of own cooperative",
@@ -479,9 +518,11 @@ class TestAccessMatrixCooperative(AccessMatrixCase):
                         f"candidacy in {where} cooperative",
                         new_membership(where, "candidate"),
                         lambda role, where=where: role.acts_in(
-                            {"own": role.home, "other": role.other, "foreign": role.foreign}[
-                                where
-                            ]
+                            {
+                                "own": role.home,
+                                "other": role.other,
+                                "foreign": role.foreign,
+                            }[where]
                         ),
                     )
                     for where in ("own", "other", "foreign")
@@ -518,9 +559,7 @@ class TestAccessMatrixCooperative(AccessMatrixCase):
             # A membership never changes cooperative.
             moves={"cooperative_id": Move(lambda role, destination: False)},
             values={
-                "partner_id": lambda case, record, role: case.applicants[
-                    role.home
-                ].id,
+                "partner_id": lambda case, record, role: case.applicants[role.home].id,
                 "state": lambda case, record, role: "excluded",
                 "end_reason": lambda case, record, role: "Removed by the matrix.",
                 "date_end": lambda case, record, role: "2025-02-01",
@@ -645,9 +684,7 @@ class TestAccessMatrixCooperative(AccessMatrixCase):
                 for where in ("own", "other")
             ],
             writes=[
-                WriteTarget(
-                    "member", lambda case, role: case.people[role.home], may
-                )
+                WriteTarget("member", lambda case, role: case.people[role.home], may)
             ],
             values={
                 "kpa_birthdate": lambda case, record, role: "1981-04-04",
@@ -699,7 +736,9 @@ class TestAccessMatrixCooperative(AccessMatrixCase):
             # P), and, once they sell (kpa_marketplace), the cooperative's
             # coordinators and the host's network managers.
             customer = (role.key, subject) in (("portal", "A"), ("portal_2", "P"))
-            selling = sells(self) and (role.is_coordinator(coop) or role.is_manager(coop))
+            selling = sells(self) and (
+                role.is_coordinator(coop) or role.is_manager(coop)
+            )
             return role.is_accountant(coop) or customer or selling
 
         return ModelSpec(

@@ -2,7 +2,6 @@
 and positions change only through their flows. The engine and the roles are
 kpa_cooperative's (tests/access_matrix.py)."""
 
-from odoo import Command
 from odoo.tests import tagged
 
 from odoo.addons.kpa_cooperative.tests.access_matrix import (
@@ -27,7 +26,14 @@ RULE_DRAFT = {
 }
 # What a draft decision puts to the vote. State, quorum and majority (set when
 # the vote opens), counts, outcome and dates of application are the flow's.
-DECISION_DRAFT = {"name", "decision_type", "proposal", "membership_id", "rule_id", "date"}
+DECISION_DRAFT = {
+    "name",
+    "decision_type",
+    "proposal",
+    "membership_id",
+    "rule_id",
+    "date",
+}
 
 
 @tagged("post_install", "-at_install", "kpa_http")
@@ -129,7 +135,10 @@ class TestAccessMatrixGovernance(AccessMatrixCase):
         self._run_fuzz()
 
     def _fuzz_defaults(self):
-        return {**super()._fuzz_defaults(), "decision_id": self.decisions["open"]["A"].id}
+        return {
+            **super()._fuzz_defaults(),
+            "decision_id": self.decisions["open"]["A"].id,
+        }
 
     def matrix_specs(self):
         return [self._spec_rule(), self._spec_decision(), self._spec_position()]

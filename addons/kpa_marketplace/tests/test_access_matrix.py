@@ -220,7 +220,9 @@ class TestAccessMatrixMarketplace(AccessMatrixCase):
                 "kpa_provider_ids": lambda case, record, role: [
                     Command.link(case.people[role.home].id)
                 ],
-                "uom_id": lambda case, record, role: case.env.ref("uom.product_uom_dozen").id,
+                "uom_id": lambda case, record, role: case.env.ref(
+                    "uom.product_uom_dozen"
+                ).id,
                 "uom_po_id": lambda case, record, role: case.env.ref(
                     "uom.product_uom_dozen"
                 ).id,
@@ -270,7 +272,11 @@ class TestAccessMatrixMarketplace(AccessMatrixCase):
                         .search(
                             [
                                 ("type_tax_use", "=", "sale"),
-                                ("company_id", "=", case.coops[role.home].company_id.id),
+                                (
+                                    "company_id",
+                                    "=",
+                                    case.coops[role.home].company_id.id,
+                                ),
                             ],
                             limit=1,
                         )
@@ -284,7 +290,11 @@ class TestAccessMatrixMarketplace(AccessMatrixCase):
                         .search(
                             [
                                 ("type_tax_use", "=", "purchase"),
-                                ("company_id", "=", case.coops[role.home].company_id.id),
+                                (
+                                    "company_id",
+                                    "=",
+                                    case.coops[role.home].company_id.id,
+                                ),
                                 ("id", "not in", record.supplier_taxes_id.ids),
                             ],
                             limit=1,
@@ -299,6 +309,7 @@ class TestAccessMatrixMarketplace(AccessMatrixCase):
                         .create(
                             {
                                 "name": "Matrix combo",
+                                "company_id": case.coops[role.home].company_id.id,
                                 "combo_item_ids": [
                                     Command.create(
                                         {
@@ -386,9 +397,7 @@ class TestAccessMatrixMarketplace(AccessMatrixCase):
                 for where in ("home", "other", "foreign")
             ],
             writes=[
-                WriteTarget(
-                    "confirmed", lambda case, role: case.orders[role.home], may
-                )
+                WriteTarget("confirmed", lambda case, role: case.orders[role.home], may)
             ],
             # A confirmed order's cooperative is the one of its services.
             moves={"kpa_cooperative_id": Move(lambda role, destination: False)},
@@ -396,7 +405,8 @@ class TestAccessMatrixMarketplace(AccessMatrixCase):
                 "user_id": lambda case, record, role: case.users[
                     "coord_a" if role.home == "A" else "coord_p"
                 ].id
-                if record.user_id != case.users["coord_a" if role.home == "A" else "coord_p"]
+                if record.user_id
+                != case.users["coord_a" if role.home == "A" else "coord_p"]
                 else case.users["manager" if role.home == "A" else "manager_2"].id,
                 "partner_id": lambda case, record, role: case.people[role.home].id,
                 "partner_invoice_id": lambda case, record, role: case.people[

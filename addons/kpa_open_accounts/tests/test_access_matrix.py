@@ -261,9 +261,7 @@ class TestAccessMatrixOpenAccounts(AccessMatrixCase):
                 ),
             ],
             values={
-                "publication_id": lambda case, record, role: case.drafts[
-                    role.home
-                ].id,
+                "publication_id": lambda case, record, role: case.drafts[role.home].id,
                 "section": lambda case, record, role: "expenses",
             },
         )

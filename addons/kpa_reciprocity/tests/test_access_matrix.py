@@ -105,7 +105,10 @@ class TestAccessMatrixReciprocity(AccessMatrixCase):
         for key in ("A", "B", "P", "Q"):
             cls.resources[key], cls.lent[key] = env["kpa.resource"].create(
                 [
-                    {"name": f"Sewing machine of {key}", "cooperative_id": cls.coops[key].id},
+                    {
+                        "name": f"Sewing machine of {key}",
+                        "cooperative_id": cls.coops[key].id,
+                    },
                     {"name": f"Van of {key}", "cooperative_id": cls.coops[key].id},
                 ]
             )
@@ -245,9 +248,7 @@ class TestAccessMatrixReciprocity(AccessMatrixCase):
                 )
             },
             values={
-                "giver_partner_id": lambda case, record, role: case.people[
-                    role.home
-                ].id
+                "giver_partner_id": lambda case, record, role: case.people[role.home].id
                 if record.giver_partner_id != case.people[role.home]
                 else case.mia.id,
                 "receiver_partner_id": lambda case, record, role: case.people[
