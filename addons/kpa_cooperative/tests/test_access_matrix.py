@@ -232,6 +232,35 @@ class TestAccessMatrixCooperative(AccessMatrixCase):
     def test_fuzz_bad_inputs(self):
         self._run_fuzz()
 
+    def test_former_member_loses_the_member_role(self):
+        """People who leave lose what membership gave them: the member role
+        (and, with it, resources, loans and votes: the matrix's former row)."""
+        former = self.users["former"]
+        self.assertEqual(self.own_memberships["former"].state, "left")
+        self.assertFalse(former.has_group("kpa_cooperative.group_kpa_member"))
+
+    def test_coordinator_role_follows_coordination(self):
+        """Adding a coordinator is the network manager's act: the person added
+        gets the coordinator role; it goes when they coordinate nothing."""
+        manager, person = self.users["manager"], self.users["member"]
+        role = "kpa_cooperative.group_kpa_coordinator"
+        coop = self.coops["A"]
+        for command in (Command.link(person.id), Command.unlink(person.id)):
+            status, _result, message = self._rpc(
+                self.matrix_roles["manager"],
+                "kpa.cooperative",
+                "write",
+                [coop.ids, {"coordinator_ids": [command]}],
+            )
+            self.assertEqual(status, "ok", message)
+            self.env.invalidate_all()
+            self.assertEqual(
+                person.has_group(role),
+                command == Command.link(person.id),
+                f"{manager.login} {'added' if command[0] == 4 else 'removed'} "
+                "a coordinator",
+            )
+
     def test_anonymous_cannot_log_in(self):
         """Visitors of the website have no login: the external API lets no
         one in without a user's password (the matrix's anonymous row tries

@@ -134,6 +134,13 @@ class TestAccessMatrixGovernance(AccessMatrixCase):
     def test_fuzz_bad_inputs(self):
         self._run_fuzz()
 
+    def test_closed_cooperative_rules_stay_public(self):
+        """A closed cooperative's rules stay public."""
+        self.coops["A"].sudo().action_close()
+        response = self.url_open(f"/cooperatives/{self.coops['A'].slug}/rules")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(self.rules["A"].name, response.text)
+
     def _fuzz_defaults(self):
         return {
             **super()._fuzz_defaults(),

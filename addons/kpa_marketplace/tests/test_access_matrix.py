@@ -172,6 +172,13 @@ class TestAccessMatrixMarketplace(AccessMatrixCase):
     def test_fuzz_bad_inputs(self):
         self._run_fuzz()
 
+    def test_closed_cooperative_leaves_the_shop(self):
+        """Only the shop of a closed cooperative goes away."""
+        self.coops["A"].sudo().action_close()
+        slug = self.coops["A"].slug
+        self.assertEqual(self.url_open(f"/shop?cooperative={slug}").status_code, 404)
+        self.assertNotIn(self.services["A"].name, self.url_open("/shop").text)
+
     def matrix_specs(self):
         return [self._spec_service(), self._spec_order(), self._spec_invoice()]
 

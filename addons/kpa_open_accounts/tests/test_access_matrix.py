@@ -96,6 +96,21 @@ class TestAccessMatrixOpenAccounts(AccessMatrixCase):
     def test_fuzz_bad_inputs(self):
         self._run_fuzz()
 
+    def test_closed_cooperative_accounts_stay_public(self):
+        """A closed cooperative's published accounts stay public: a
+        publication is a promise."""
+        self.coops["A"].sudo().action_close()
+        slug = self.coops["A"].slug
+        self.assertEqual(
+            self.url_open(f"/cooperatives/{slug}/accounts").status_code, 200
+        )
+        response = self.url_open(f"/cooperatives/{slug}/accounts.json")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(
+            self.published["A"].content_hash,
+            [item["content_hash"] for item in response.json()["publications"]],
+        )
+
     def matrix_specs(self):
         return [self._spec_publication(), self._spec_line()]
 
