@@ -1094,6 +1094,8 @@ def cmd_lint(args):
     ]
     if modules:
         commands.append([bindir / "pylint", "--rcfile=.pylintrc-mandatory", *modules])
+        # Each README.rst is what its readme/*.md give, and docutils reads it.
+        commands.append([python_bin(), "tools/readme.py", "--check"])
     else:
         say("no module in addons/ yet: pylint skipped")
     failed = 0
@@ -1103,6 +1105,14 @@ def cmd_lint(args):
             subprocess.run([str(c) for c in cmd], cwd=ROOT, check=False).returncode != 0
         )
     return 1 if failed else 0
+
+
+def cmd_readme(args):
+    """Write each add-on's README.rst from its readme/*.md (tools/readme.py),
+    with the virtualenv's Python when there is one: its docutils reads them."""
+    python = python_bin() if python_bin().exists() else Path(sys.executable)
+    cmd = [str(python), str(ROOT / "tools" / "readme.py"), *args.modules]
+    return subprocess.run(cmd, cwd=ROOT, check=False).returncode
 
 
 def cmd_bench(args):
@@ -1171,8 +1181,16 @@ def main(argv=None):
         "odoo_args", nargs=argparse.REMAINDER, help="extra odoo-bin options, after --"
     )
     p.set_defaults(func=cmd_shell)
-    p = sub.add_parser("lint", help="ruff and pylint-odoo, as configured in the repo")
+    p = sub.add_parser(
+        "lint",
+        help="ruff, pylint-odoo and the README.rst of the add-ons, as configured",
+    )
     p.set_defaults(func=cmd_lint)
+    p = sub.add_parser(
+        "readme", help="write each add-on's README.rst from its readme/*.md"
+    )
+    p.add_argument("modules", nargs="*", help="add-ons (default: all)")
+    p.set_defaults(func=cmd_readme)
     p = sub.add_parser("bench", help="benchmarks against plain Odoo (tests/benchmarks)")
     p.add_argument("bench_args", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_bench)
