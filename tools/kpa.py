@@ -322,6 +322,45 @@ def ensure_venv(src):
     stamp.write_text(wanted)
 
 
+def ensure_bench_venv():
+    """The benchmarks' load tool (Locust, requirements-bench.txt) in a
+    virtualenv of its own, .local/bench-venv: it needs newer gevent, Werkzeug
+    and requests than Odoo. Return the path of its `locust` program."""
+    requirements = ROOT / "requirements-bench.txt"
+    venv = LOCAL / "bench-venv"
+    python = venv / "bin" / "python"
+    with setup_lock():
+        wanted = digest(requirements.read_bytes(), sys.version)
+        stamp = venv / ".kpa-stamp"
+        if python.exists() and stamp.exists() and stamp.read_text() == wanted:
+            return venv / "bin" / "locust"
+        if not python.exists():
+            say(f"creating the benchmarks' virtualenv {venv}")
+            base = getattr(sys, "_base_executable", sys.executable)
+            run([base, "-m", "venv", str(venv)])
+        say("installing the load tool (requirements-bench.txt)")
+        proc = run(
+            [
+                str(python),
+                "-m",
+                "pip",
+                "install",
+                "-q",
+                "--disable-pip-version-check",
+                "-r",
+                str(requirements),
+            ],
+            check=False,
+        )
+        if proc.returncode:
+            raise SetupError(
+                "Installing the load tool failed (see pip's lines above): fix what "
+                "pip reports, then run the benchmark again."
+            )
+        stamp.write_text(wanted)
+    return venv / "bin" / "locust"
+
+
 # === POSTGRESQL === #
 
 
