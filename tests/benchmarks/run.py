@@ -13,7 +13,7 @@ Two databases are made from the project's base database (l10n_fr_account and
 French), without demo data, and kept for the next run (--fresh recreates
 them):
 
-- ``bench_kpa``: kpa_cooperative and kpa_marketplace;
+- ``bench_kpa``: every add-on of addons/ (kpa.MODULES);
 - ``bench_plain``: plain Odoo, website_sale and sale_management only.
 
 Both get the same generated catalogue (by default 30 cooperatives × 20
@@ -51,7 +51,8 @@ sys.path.insert(0, str(ROOT / "tools"))
 import kpa  # noqa: E402  (the project tool: databases, ports, Odoo commands)
 
 DATABASES = {
-    "kpa": ("bench_kpa", ("kpa_cooperative", "kpa_marketplace")),
+    # Every add-on of addons/, as ./kpa installs them.
+    "kpa": ("bench_kpa", kpa.MODULES),
     "plain": ("bench_plain", ("website_sale", "sale_management")),
 }
 # werkzeug's access log line of Odoo: "... HTTP/1.1" 200 - <queries> <sql s> <other s>
