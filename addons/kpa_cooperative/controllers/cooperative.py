@@ -87,11 +87,7 @@ class KpaCooperativePages(http.Controller):
                 }
                 for membership in memberships_sudo
             ],
-            "skill_levels": dict(
-                request.env["kpa.partner.skill"]
-                ._fields["level"]
-                ._description_selection(request.env)
-            ),
+            "skill_levels": request.env["kpa.partner.skill"]._selection_labels("level"),
         }
 
     # === ROUTES === #

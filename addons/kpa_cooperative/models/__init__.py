@@ -1,3 +1,4 @@
+from . import base
 from . import kpa_activity
 from . import kpa_skill
 from . import kpa_cooperative

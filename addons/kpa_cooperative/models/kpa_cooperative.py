@@ -475,15 +475,14 @@ class KpaCooperative(models.Model):
     # === BUSINESS METHODS === #
 
     def _check_state_transition(self, allowed, target):
-        labels = dict(self._fields["state"]._description_selection(self.env))
         for coop in self:
             if coop.state not in allowed:
                 raise UserError(
                     self.env._(
                         "%(cooperative)s is %(state)s: it cannot become %(target)s.",
                         cooperative=coop.name,
-                        state=labels[coop.state].lower(),
-                        target=labels[target].lower(),
+                        state=coop._selection_label("state").lower(),
+                        target=coop._selection_label("state", target).lower(),
                     )
                 )
 

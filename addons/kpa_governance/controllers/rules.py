@@ -1,7 +1,10 @@
 from odoo import http
 from odoo.http import request
 
-from odoo.addons.kpa_cooperative.controllers.cooperative import KpaCooperativePages, published_cooperatives_sitemap
+from odoo.addons.kpa_cooperative.controllers.cooperative import (
+    KpaCooperativePages,
+    published_cooperatives_sitemap,
+)
 
 
 class KpaCooperativeRulesPages(KpaCooperativePages):
@@ -28,7 +31,7 @@ class KpaCooperativeRulesPages(KpaCooperativePages):
                 ]
             )
         )
-        categories = request.env["kpa.rule"]._fields["category"]
+        categories = request.env["kpa.rule"]._selection_labels("category")
         return request.render(
             "kpa_governance.cooperative_rules_page",
             {
@@ -36,7 +39,7 @@ class KpaCooperativeRulesPages(KpaCooperativePages):
                 "main_object": cooperative_sudo,
                 "rule_groups": [
                     (label, rules_sudo.filtered(lambda r, key=key: r.category == key))
-                    for key, label in categories._description_selection(request.env)
+                    for key, label in categories.items()
                     if key in rules_sudo.mapped("category")
                 ],
             },

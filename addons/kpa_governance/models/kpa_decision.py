@@ -355,7 +355,6 @@ class KpaDecision(models.Model):
         today = fields.Date.context_today(self)
         for decision in self:
             decision.write({"state": "closed", "date": decision.date or today})
-        outcomes = dict(self._fields["outcome"]._description_selection(self.env))
         self._message_log_batch(
             {
                 decision.id: self.env._(
@@ -363,7 +362,7 @@ class KpaDecision(models.Model):
                     "%(abstain)s, disagree %(disagree)s, block %(block)s; "
                     "%(given)s of %(participants)s positions given).",
                     date=format_date(self.env, decision.date),
-                    outcome=outcomes[decision.outcome].lower(),
+                    outcome=decision._selection_label("outcome").lower(),
                     agree=decision.agree_count,
                     abstain=decision.abstain_count,
                     disagree=decision.disagree_count,
@@ -735,7 +734,6 @@ class KpaDecisionPosition(models.Model):
 
     def _post_positions(self):
         """Track each position given in the chatter of its decision."""
-        labels = dict(self._fields["position"]._description_selection(self.env))
         # Outside the call below: Babel does not extract a translated string
         # nested in the arguments of another one.
         no_position = self.env._("no position")
@@ -745,7 +743,7 @@ class KpaDecisionPosition(models.Model):
                 self.env._(
                     "%(person)s: %(position)s.",
                     person=line.partner_id.name,
-                    position=(labels.get(line.position) or no_position).lower(),
+                    position=(line._selection_label("position") or no_position).lower(),
                 )
             )
         self.decision_id.sudo()._message_log_batch(

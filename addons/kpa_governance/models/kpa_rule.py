@@ -240,9 +240,7 @@ class KpaRule(models.Model):
                         "The rule “%(rule)s” is %(state)s: its text no longer "
                         "changes. Create a new version and propose its adoption.",
                         rule=frozen[0].name,
-                        state=dict(
-                            self._fields["state"]._description_selection(self.env)
-                        )[frozen[0].state].lower(),
+                        state=frozen[0]._selection_label("state").lower(),
                     )
                 )
         return super().write(vals)
@@ -299,9 +297,7 @@ class KpaRule(models.Model):
                 self.env._(
                     "The rule “%(rule)s” is already %(state)s.",
                     rule=self.name,
-                    state=dict(self._fields["state"]._description_selection(self.env))[
-                        self.state
-                    ].lower(),
+                    state=self._selection_label("state").lower(),
                 )
             )
         decision = self.decision_ids.filtered(lambda d: d.state != "closed")[:1]

@@ -130,14 +130,13 @@ class KpaContribution(models.Model):
         "giver_partner_id", "receiver_partner_id", "quantity", "contribution_type"
     )
     def _compute_display_name(self):
-        types = dict(self._fields["contribution_type"]._description_selection(self.env))
         for contribution in self:
             contribution.display_name = self.env._(
                 "%(giver)s → %(receiver)s: %(hours)s h (%(type)s)",
                 giver=contribution.giver_partner_id.name or "",
                 receiver=contribution.receiver_partner_id.name or "",
                 hours=format(contribution.quantity, "g"),
-                type=types.get(contribution.contribution_type, ""),
+                type=contribution._selection_label("contribution_type"),
             )
 
     # === CONSTRAINT METHODS === #
@@ -295,12 +294,11 @@ class KpaContribution(models.Model):
         self._check_can_review()
         wrong = self.filtered(lambda c: c.state not in from_states)
         if wrong:
-            labels = dict(self._fields["state"]._description_selection(self.env))
             raise UserError(
                 self.env._(
                     "The contribution “%(contribution)s” is %(state)s.",
                     contribution=wrong[0].name,
-                    state=labels[wrong[0].state].lower(),
+                    state=wrong[0]._selection_label("state").lower(),
                 )
             )
         reviewed = state != "draft"

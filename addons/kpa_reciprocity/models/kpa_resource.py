@@ -307,12 +307,11 @@ class KpaResourceLoan(models.Model):
     def _check_state(self, allowed):
         wrong = self.filtered(lambda loan: loan.state not in allowed)
         if wrong:
-            labels = dict(self._fields["state"]._description_selection(self.env))
             raise UserError(
                 self.env._(
                     "The loan %(loan)s is %(state)s.",
                     loan=wrong[0].display_name,
-                    state=labels[wrong[0].state].lower(),
+                    state=wrong[0]._selection_label("state").lower(),
                 )
             )
 
