@@ -31,26 +31,10 @@ DECISION_SUBJECT_FIELDS = {
 class KpaDecision(models.Model):
     _name = "kpa.decision"
     _description = "Collective decision"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["kpa.cooperative.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "state_sequence, date desc, id desc"
-    _check_company_auto = True
 
     name = fields.Char(string="Subject", required=True, tracking=True)
-    cooperative_id = fields.Many2one(
-        "kpa.cooperative",
-        string="Cooperative",
-        required=True,
-        index=True,
-        tracking=True,
-        ondelete="cascade",
-        check_company=True,
-    )
-    company_id = fields.Many2one(
-        related="cooperative_id.company_id",
-        store=True,
-        index=True,
-        string="Host structure",
-    )
     decision_type = fields.Selection(
         DECISION_TYPES,
         string="Type",

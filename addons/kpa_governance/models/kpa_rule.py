@@ -29,26 +29,10 @@ RULE_ADOPTION_FIELDS = {"state", "date_adopted", "decision_id", "date_archived"}
 class KpaRule(models.Model):
     _name = "kpa.rule"
     _description = "Rule of a cooperative"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["kpa.cooperative.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "cooperative_id, sequence, name, version desc, id"
-    _check_company_auto = True
 
     name = fields.Char(string="Title", required=True, tracking=True)
-    cooperative_id = fields.Many2one(
-        "kpa.cooperative",
-        string="Cooperative",
-        required=True,
-        index=True,
-        tracking=True,
-        ondelete="cascade",
-        check_company=True,
-    )
-    company_id = fields.Many2one(
-        related="cooperative_id.company_id",
-        store=True,
-        index=True,
-        string="Host structure",
-    )
     category = fields.Selection(
         RULE_CATEGORIES, required=True, default="functioning", tracking=True
     )

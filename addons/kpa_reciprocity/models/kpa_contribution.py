@@ -23,28 +23,14 @@ CONTRIBUTION_CONTENT_FIELDS = {
 class KpaContribution(models.Model):
     _name = "kpa.contribution"
     _description = "Contribution (reciprocity ledger)"
-    _inherit = ["mail.thread"]
+    _inherit = ["kpa.cooperative.mixin", "mail.thread"]
     _order = "date desc, id desc"
-    _check_company_auto = True
 
     name = fields.Char(string="Description", required=True, tracking=True)
     cooperative_id = fields.Many2one(
-        "kpa.cooperative",
-        string="Cooperative",
-        required=True,
-        index=True,
-        tracking=True,
-        ondelete="cascade",
-        check_company=True,
         default=lambda self: self._default_cooperative(),
         help="The cooperative whose ledger records the contribution: the giver or "
         "the receiver is the cooperative itself or one of its members.",
-    )
-    company_id = fields.Many2one(
-        related="cooperative_id.company_id",
-        store=True,
-        index=True,
-        string="Host structure",
     )
     giver_partner_id = fields.Many2one(
         "res.partner",

@@ -1,0 +1,60 @@
+from odoo import api, fields, models
+
+
+class KpaCooperativeMixin(models.AbstractModel):
+    """A record of one cooperative: memberships, rules, decisions, resources,
+    trainings, contributions. It lives in the cooperative's host structure
+    (``company_id``, stored for the multi-company record rules) and refers only
+    to records of that host (``_check_company_auto``).
+
+    Models override the field attributes that differ (string, help, ondelete,
+    default). Records whose cooperative follows from another record (a loan
+    from its resource, a position from its decision) use related fields
+    instead.
+    """
+
+    _name = "kpa.cooperative.mixin"
+    _description = "Record of a cooperative"
+    _check_company_auto = True
+
+    cooperative_id = fields.Many2one(
+        "kpa.cooperative",
+        string="Cooperative",
+        required=True,
+        index=True,
+        tracking=True,
+        ondelete="cascade",
+        check_company=True,
+    )
+    company_id = fields.Many2one(
+        related="cooperative_id.company_id",
+        store=True,
+        index=True,
+        string="Host structure",
+    )
+
+    # === CRUD METHODS === #
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        records._check_cooperative_entry()
+        return records
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "cooperative_id" in vals:
+            self._check_cooperative_entry()
+        return res
+
+    # === BUSINESS METHODS === #
+
+    def _check_cooperative_entry(self):
+        """Hook called once these records are in their cooperative: after their
+        creation, and after a write that moves them to another cooperative.
+
+        The place for the checks that a record never enters a cooperative its
+        writer cannot act in (the record rules are checked before a write, not
+        after it). Nothing more is checked here yet than the access rights, the
+        record rules and the company consistency Odoo checks already.
+        """
