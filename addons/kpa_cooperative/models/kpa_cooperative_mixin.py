@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class KpaCooperativeMixin(models.AbstractModel):
@@ -58,3 +59,29 @@ class KpaCooperativeMixin(models.AbstractModel):
         after it). Nothing more is checked here yet than the access rights, the
         record rules and the company consistency Odoo checks already.
         """
+
+    def _check_same_cooperative(self, field_name):
+        """Refuse these records when the record they refer to through
+        ``field_name`` (one of this mixin too) belongs to another cooperative."""
+        for record in self:
+            subject = record[field_name]
+            if subject and subject.cooperative_id != record.cooperative_id:
+                raise ValidationError(record._other_cooperative_message(subject))
+
+    def _other_cooperative_message(self, subject):
+        """The error for this record, which may not refer to ``subject``, a
+        record of another cooperative."""
+        self.ensure_one()
+        return self.env._(
+            "“%(subject)s” belongs to %(other)s: %(record)s of %(cooperative)s "
+            "cannot refer to it.",
+            subject=subject.display_name,
+            other=subject.cooperative_id.name,
+            record=self._cooperative_record_kind(),
+            cooperative=self.cooperative_id.name,
+        )
+
+    def _cooperative_record_kind(self):
+        """What a record of this model is, with its article, in the messages
+        about cooperatives ("a decision"). Models override it."""
+        return self.env._("a record")

@@ -184,11 +184,13 @@ class KpaDecision(models.Model):
 
     @api.constrains("decision_type", "membership_id", "rule_id", "cooperative_id")
     def _check_subject(self):
-        """What a decision changes belongs to its own cooperative, always."""
+        """A decision has the subject its type needs, and what it changes
+        belongs to its own cooperative, always."""
         for decision in self:
-            membership, rule = decision.membership_id, decision.rule_id
-            coop = decision.cooperative_id
-            if decision.decision_type in ("admission", "exclusion") and not membership:
+            if (
+                decision.decision_type in ("admission", "exclusion")
+                and not decision.membership_id
+            ):
                 raise ValidationError(
                     self.env._(
                         "The decision “%(decision)s” is about an admission or an "
@@ -196,7 +198,7 @@ class KpaDecision(models.Model):
                         decision=decision.name,
                     )
                 )
-            if decision.decision_type == "rule" and not rule:
+            if decision.decision_type == "rule" and not decision.rule_id:
                 raise ValidationError(
                     self.env._(
                         "The decision “%(decision)s” adopts a rule: choose the draft "
@@ -204,26 +206,8 @@ class KpaDecision(models.Model):
                         decision=decision.name,
                     )
                 )
-            if membership and membership.cooperative_id != coop:
-                raise ValidationError(
-                    self.env._(
-                        "The membership of %(person)s belongs to %(other)s: a "
-                        "decision of %(cooperative)s cannot change it.",
-                        person=membership.partner_id.name,
-                        other=membership.cooperative_id.name,
-                        cooperative=coop.name,
-                    )
-                )
-            if rule and rule.cooperative_id != coop:
-                raise ValidationError(
-                    self.env._(
-                        "The rule “%(rule)s” belongs to %(other)s: a decision of "
-                        "%(cooperative)s cannot adopt it.",
-                        rule=rule.name,
-                        other=rule.cooperative_id.name,
-                        cooperative=coop.name,
-                    )
-                )
+        self._check_same_cooperative("membership_id")
+        self._check_same_cooperative("rule_id")
 
     # === CRUD METHODS === #
 
@@ -389,6 +373,9 @@ class KpaDecision(models.Model):
 
     # === BUSINESS METHODS === #
 
+    def _cooperative_record_kind(self):
+        return self.env._("a decision")
+
     def _check_can_open(self):
         for decision in self:
             membership, rule = decision.membership_id, decision.rule_id
@@ -518,7 +505,7 @@ class KpaDecision(models.Model):
 
     def _apply_admission(self):
         membership = self.membership_id
-        self._check_own_membership(membership)
+        self._check_same_cooperative("membership_id")
         if membership.admission_decision_id == self and membership.state == "member":
             return False
         if membership.state != "candidate":
@@ -547,7 +534,7 @@ class KpaDecision(models.Model):
 
     def _apply_exclusion(self):
         membership = self.membership_id
-        self._check_own_membership(membership)
+        self._check_same_cooperative("membership_id")
         if membership.exclusion_decision_id == self:
             return False
         if not membership.is_open:
@@ -579,16 +566,7 @@ class KpaDecision(models.Model):
 
     def _apply_rule(self):
         rule = self.rule_id
-        if rule.cooperative_id != self.cooperative_id:
-            raise UserError(
-                self.env._(
-                    "The rule “%(rule)s” belongs to %(other)s: a decision of "
-                    "%(cooperative)s cannot adopt it.",
-                    rule=rule.name,
-                    other=rule.cooperative_id.name,
-                    cooperative=self.cooperative_id.name,
-                )
-            )
+        self._check_same_cooperative("rule_id")
         if not rule._adopt(self):
             return False
         return self.env._(
@@ -599,18 +577,6 @@ class KpaDecision(models.Model):
 
     def _apply_other(self):
         return False
-
-    def _check_own_membership(self, membership):
-        if membership.cooperative_id != self.cooperative_id:
-            raise UserError(
-                self.env._(
-                    "The membership of %(person)s belongs to %(other)s: a decision "
-                    "of %(cooperative)s cannot change it.",
-                    person=membership.partner_id.name,
-                    other=membership.cooperative_id.name,
-                    cooperative=self.cooperative_id.name,
-                )
-            )
 
 
 class KpaDecisionPosition(models.Model):

@@ -128,18 +128,7 @@ class KpaRule(models.Model):
 
     @api.constrains("previous_id", "cooperative_id")
     def _check_previous_cooperative(self):
-        for rule in self:
-            if rule.previous_id and rule.previous_id.cooperative_id != (
-                rule.cooperative_id
-            ):
-                raise ValidationError(
-                    self.env._(
-                        "The rule “%(rule)s” belongs to %(cooperative)s: its new "
-                        "version cannot belong to another cooperative.",
-                        rule=rule.previous_id.name,
-                        cooperative=rule.previous_id.cooperative_id.name,
-                    )
-                )
+        self._check_same_cooperative("previous_id")
 
     @api.constrains("state", "decision_id", "cooperative_id")
     def _check_adopted_by_decision(self):
@@ -314,6 +303,9 @@ class KpaRule(models.Model):
         }
 
     # === BUSINESS METHODS === #
+
+    def _cooperative_record_kind(self):
+        return self.env._("a rule")
 
     def next_draft_version(self):
         self.ensure_one()
