@@ -24,7 +24,7 @@ def published_cooperatives_sitemap(suffix="", domain=()):
             )
         )
         for cooperative in cooperatives:
-            loc = f"/cooperatives/{cooperative.slug}{suffix}"
+            loc = cooperative._public_url(suffix)
             if not qs or qs.lower() in loc:
                 yield {"loc": loc}
 

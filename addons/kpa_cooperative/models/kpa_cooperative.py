@@ -250,7 +250,7 @@ class KpaCooperative(models.Model):
 
     def _compute_website_url(self):
         for coop in self:
-            coop.website_url = f"/cooperatives/{coop.slug}" if coop.slug else False
+            coop.website_url = coop._public_url()
 
     def _compute_can_publish(self):
         is_manager = self.env.user.has_group("kpa_cooperative.group_kpa_manager")
@@ -485,6 +485,13 @@ class KpaCooperative(models.Model):
                         target=coop._selection_label("state", target).lower(),
                     )
                 )
+
+    def _public_url(self, suffix=""):
+        """The address of the cooperative's public page, or of one of its
+        pages (``suffix``: "/rules"); False while it has no web address. Built
+        here only: pages and models read ``website_url``."""
+        self.ensure_one()
+        return f"/cooperatives/{self.slug}{suffix}" if self.slug else False
 
     def _action_view_memberships(self, state, title):
         self.ensure_one()
