@@ -104,9 +104,7 @@ class ProductTemplate(models.Model):
         for template in self:
             cooperative = template.kpa_cooperative_id
             template.kpa_cooperative_url = (
-                f"/cooperatives/{cooperative.slug}"
-                if cooperative.is_published
-                else False
+                cooperative.website_url if cooperative.is_published else False
             )
 
     # === CONSTRAINT METHODS === #

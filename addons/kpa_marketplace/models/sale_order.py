@@ -138,9 +138,7 @@ class SaleOrder(models.Model):
         for order in self:
             cooperative = order.kpa_cooperative_id
             order.kpa_cooperative_url = (
-                f"/cooperatives/{cooperative.slug}"
-                if cooperative.is_published
-                else False
+                cooperative.website_url if cooperative.is_published else False
             )
 
     @api.depends("kpa_split_origin_id", "kpa_split_order_ids")
