@@ -2,6 +2,7 @@ from . import base
 from . import kpa_activity
 from . import kpa_skill
 from . import kpa_cooperative
+from . import kpa_cooperative_books
 from . import kpa_cooperative_mixin
 from . import kpa_membership
 from . import res_company
