@@ -396,6 +396,11 @@ class KpaCooperative(models.Model):
         self.ensure_one()
         return f"/cooperatives/{self.slug}{suffix}" if self.slug else False
 
+    def _published_url(self):
+        """The address of the cooperative's page for links everyone may follow:
+        False while it is not published (or for no cooperative)."""
+        return self.website_url if self.is_published else False
+
     def _action_view_memberships(self, state, title):
         self.ensure_one()
         return {
