@@ -102,10 +102,7 @@ class ProductTemplate(models.Model):
 
     def _compute_kpa_cooperative_url(self):
         for template in self:
-            cooperative = template.kpa_cooperative_id
-            template.kpa_cooperative_url = (
-                cooperative.website_url if cooperative.is_published else False
-            )
+            template.kpa_cooperative_url = template.kpa_cooperative_id._published_url()
 
     # === CONSTRAINT METHODS === #
 

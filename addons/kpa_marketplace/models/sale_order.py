@@ -136,10 +136,7 @@ class SaleOrder(models.Model):
 
     def _compute_kpa_cooperative_url(self):
         for order in self:
-            cooperative = order.kpa_cooperative_id
-            order.kpa_cooperative_url = (
-                cooperative.website_url if cooperative.is_published else False
-            )
+            order.kpa_cooperative_url = order.kpa_cooperative_id._published_url()
 
     @api.depends("kpa_split_origin_id", "kpa_split_order_ids")
     def _compute_kpa_linked_order_ids(self):
