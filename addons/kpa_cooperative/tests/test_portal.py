@@ -35,9 +35,7 @@ class TestMemberPortal(KpaPortalMemberCommon, HttpCase):
         self.assertEqual(
             self._get(f"/my/cooperatives/{self.coop_b.id}").status_code, 404
         )
-        self.assertEqual(
-            self._get("/my/cooperatives/999999999").status_code, 404
-        )
+        self.assertEqual(self._get("/my/cooperatives/999999999").status_code, 404)
         # The portal home counts the memberships.
         counters = self.make_jsonrpc_request(
             "/my/counters", {"counters": ["kpa_membership_count"]}

@@ -32,9 +32,7 @@ class TestFrenchInterface(KpaAccountsCommon):
         publication = self._publish()
         hash_before = publication.content_hash
         with self.assertRaises(UserError) as caught, self.env.cr.savepoint():
-            publication.with_user(self.accountant).with_context(
-                lang="fr_FR"
-            ).unlink()
+            publication.with_user(self.accountant).with_context(lang="fr_FR").unlink()
         self.assertRegex(
             caught.exception.args[0],
             r"^L'état des comptes .* est publié : il ne peut jamais être modifié ni "
