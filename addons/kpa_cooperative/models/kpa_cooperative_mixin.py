@@ -60,6 +60,17 @@ class KpaCooperativeMixin(models.AbstractModel):
         record rules and the company consistency Odoo checks already.
         """
 
+    def _get_form_action(self):
+        """The action that opens this record in its form (after an action
+        created or found it: a decision to vote, a new version of a rule)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+        }
+
     def _check_same_cooperative(self, field_name):
         """Refuse these records when the record they refer to through
         ``field_name`` (one of this mixin too) belongs to another cooperative."""

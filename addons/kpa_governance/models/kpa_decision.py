@@ -280,15 +280,6 @@ class KpaDecision(models.Model):
     def _cooperative_record_kind(self):
         return self.env._("a decision")
 
-    def _get_form_action(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
-        }
-
     # --- What may change, and when --- #
 
     def _check_subject_editable(self):

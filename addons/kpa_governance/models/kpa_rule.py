@@ -313,15 +313,6 @@ class KpaRule(models.Model):
             [("previous_id", "=", self.id), ("state", "=", "draft")], limit=1
         )
 
-    def _get_form_action(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
-        }
-
     def _adopt(self, decision):
         """Adopt these draft rules by the given (closed, adopted) decision.
 
