@@ -92,7 +92,14 @@ class KpaCooperativePages(http.Controller):
 
     # === ROUTES === #
 
-    @http.route("/cooperatives", type="http", auth="public", website=True, sitemap=True)
+    @http.route(
+        "/cooperatives",
+        type="http",
+        auth="public",
+        website=True,
+        readonly=True,
+        sitemap=True,
+    )
     def cooperatives(self, activity=None, **kwargs):
         Cooperative = request.env["kpa.cooperative"].sudo()
         cooperatives_sudo = Cooperative.search(self._published_domain())
@@ -121,6 +128,7 @@ class KpaCooperativePages(http.Controller):
         type="http",
         auth="public",
         website=True,
+        readonly=True,
         sitemap=published_cooperatives_sitemap(),
     )
     def cooperative(self, slug, **kwargs):
@@ -135,6 +143,7 @@ class KpaCooperativePages(http.Controller):
         type="http",
         auth="public",
         website=True,
+        readonly=True,
         sitemap=False,
     )
     def cooperative_logo(self, slug, **kwargs):
@@ -151,6 +160,7 @@ class KpaCooperativePages(http.Controller):
         type="http",
         auth="public",
         website=True,
+        readonly=True,
         sitemap=False,
     )
     def member_photo(self, slug, partner_id, **kwargs):

@@ -202,6 +202,7 @@ class KpaAccountsPages(KpaCooperativePages):
         type="http",
         auth="public",
         website=True,
+        readonly=True,
         sitemap=published_cooperatives_sitemap("/accounts"),
     )
     def accounts(self, slug, **kwargs):
@@ -217,6 +218,7 @@ class KpaAccountsPages(KpaCooperativePages):
         type="http",
         auth="public",
         website=True,
+        readonly=True,
         sitemap=False,
     )
     def accounts_json(self, slug, **kwargs):
@@ -231,6 +233,7 @@ class KpaAccountsPages(KpaCooperativePages):
         type="http",
         auth="public",
         website=True,
+        readonly=True,
         sitemap=False,
     )
     def accounts_csv(self, slug, **kwargs):
@@ -258,6 +261,7 @@ class KpaAccountsPages(KpaCooperativePages):
         type="http",
         auth="public",
         website=True,
+        readonly=True,
         sitemap=False,
     )
     def network_accounts_json(self, **kwargs):
