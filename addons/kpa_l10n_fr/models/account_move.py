@@ -12,11 +12,12 @@ class AccountMove(models.Model):
     # === BUSINESS METHODS: LEGAL MENTIONS === #
 
     def _kpa_needs_french_mentions(self):
-        """A customer invoice or credit note of a company established in France."""
+        """A customer invoice or credit note of a company whose fiscal country
+        is France (mainland or overseas)."""
         self.ensure_one()
         return (
             self.move_type in ("out_invoice", "out_refund")
-            and self.company_id.country_code == "FR"
+            and self.l10n_fr_is_company_french
         )
 
     def _kpa_recovery_indemnity_due(self):

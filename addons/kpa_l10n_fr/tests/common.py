@@ -1,4 +1,7 @@
+from unittest.mock import patch
+
 from odoo import Command
+from odoo.tools import config
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
@@ -17,6 +20,16 @@ class KpaL10nFrCommon(AccountTestInvoicingCommon):
     customers: business_customer (a company), person (an individual),
     public_customer (a town hall, with its SIRET).
     """
+
+    @classmethod
+    def get_default_groups(cls):
+        # The test user (from AccountTestInvoicingCommon) is an accounting
+        # administrator; make it a network manager and host accountant too.
+        return (
+            super().get_default_groups()
+            | cls.env.ref("kpa_cooperative.group_kpa_manager")
+            | cls.env.ref("kpa_cooperative.group_kpa_accountant")
+        )
 
     @classmethod
     @AccountTestInvoicingCommon.setup_country("fr")
@@ -134,3 +147,18 @@ class KpaL10nFrCommon(AccountTestInvoicingCommon):
         )
         move.action_post()
         return move
+
+    def _send(self, move, **settings):
+        """Generate the PDF (and e-invoice) of ``move`` as "Send & Print" does.
+
+        Odoo's test mode prints no PDF and embeds no Factur-X XML (it only
+        attaches the XML): the test mode is switched off for this call so that
+        the real PDF is printed by wkhtmltopdf, made PDF/A-3 and given its
+        Factur-X XML, exactly as for a user.
+        """
+        with patch.dict(config.options, {"test_enable": False, "test_file": False}):
+            self.env["account.move.send"]._generate_and_send_invoices(
+                move, sending_methods={"manual"}, **settings
+            )
+        self.assertTrue(move.invoice_pdf_report_id, "no PDF was generated")
+        return move.invoice_pdf_report_id.raw
