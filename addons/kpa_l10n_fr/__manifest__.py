@@ -28,6 +28,7 @@
     ],
     "demo": [
         "demo/res_company_demo.xml",
+        "demo/account_move_demo.xml",
     ],
     "assets": {
         # PDF reports without web fonts, for wkhtmltopdf without patched Qt

@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import Command, api, fields, models
 from odoo.tools.misc import format_amount, format_date, formatLang
 
 # Fixed compensation for recovery costs owed by a business customer who pays
@@ -101,3 +101,52 @@ class AccountMove(models.Model):
                 if mention["subject_code"]
             ]
         return notes
+
+    # === DEMO DATA === #
+
+    @api.model
+    def _kpa_demo_chorus_pro_invoice(self, partner_id, cooperative_id, iban, label):
+        """Demo data: a posted invoice of a cooperative to a public customer,
+        with the Chorus Pro service code and engagement number."""
+        cooperative = self.env["kpa.cooperative"].browse(cooperative_id)
+        company = cooperative.company_id
+        bank = company.partner_id.bank_ids[:1] or self.env["res.partner.bank"].create(
+            {
+                "acc_number": iban,
+                "partner_id": company.partner_id.id,
+                "allow_out_payment": True,
+            }
+        )
+        tax = self.env["account.tax"].search(
+            [
+                *self.env["account.tax"]._check_company_domain(company),
+                ("type_tax_use", "=", "sale"),
+                ("amount_type", "=", "percent"),
+                ("amount", "=", 20.0),
+            ],
+            limit=1,
+        )
+        invoice = self.with_company(company).create(
+            {
+                "move_type": "out_invoice",
+                "company_id": company.id,
+                "partner_id": partner_id,
+                "kpa_cooperative_id": cooperative.id,
+                "partner_bank_id": bank.id,
+                "invoice_date": fields.Date.context_today(self),
+                "buyer_reference": "DEV-ECO-QUARTIERS",
+                "purchase_order_reference": "EJ-2026-004512",
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": label,
+                            "quantity": 40.0,
+                            "price_unit": 14.5,
+                            "tax_ids": [Command.set(tax.ids)],
+                        }
+                    )
+                ],
+            }
+        )
+        invoice.action_post()
+        return invoice
