@@ -12,6 +12,7 @@
     "development_status": "Beta",
     "depends": [
         "kpa_cooperative",
+        "kpa_open_accounts",
         "l10n_fr_account",
         "account_edi_ubl_cii",
         "l10n_fr_facturx_chorus_pro",
