@@ -52,9 +52,7 @@ class AccountMove(models.Model):
                 )
             )
         elif due_date:
-            mentions.append(
-                (None, _("Payment terms: due on %(date)s.", date=due_date))
-            )
+            mentions.append((None, _("Payment terms: due on %(date)s.", date=due_date)))
         mentions.append(("AAB", _("No discount for early payment.")))
         if company.kpa_late_payment_rate:
             penalties = _(

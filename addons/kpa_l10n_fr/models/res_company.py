@@ -53,7 +53,11 @@ class ResCompany(models.Model):
     def _check_kpa_siret(self):
         for company in self:
             siret = (company.siret or "").replace(" ", "")
-            if siret and company.country_code == "FR" and not stdnum_siret.is_valid(siret):
+            if (
+                siret
+                and company.country_code == "FR"
+                and not stdnum_siret.is_valid(siret)
+            ):
                 raise ValidationError(
                     self.env._(
                         "The SIRET %(siret)s of %(company)s is not valid: it has 14 "
@@ -86,7 +90,9 @@ class ResCompany(models.Model):
         first = self.name
         if self.kpa_legal_form:
             first = _(
-                "%(name)s, %(legal_form)s", name=self.name, legal_form=self.kpa_legal_form
+                "%(name)s, %(legal_form)s",
+                name=self.name,
+                legal_form=self.kpa_legal_form,
             )
             if self.kpa_share_capital:
                 first = _(

@@ -38,9 +38,7 @@ def _schematron(kind):
     )
     # Compiled from its file, so that the code lists next to it
     # (document('..._codedb.xml')) resolve.
-    return _saxon().new_xslt30_processor().compile_stylesheet(
-        stylesheet_file=str(path)
-    )
+    return _saxon().new_xslt30_processor().compile_stylesheet(stylesheet_file=str(path))
 
 
 def _schematron_messages(kind, xml):
@@ -105,4 +103,6 @@ def facturx_xml_from_pdf(pdf):
 def pdf_text(pdf):
     """The text of every page, whitespace normalised."""
     reader = PdfReader(io.BytesIO(pdf))
-    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+    return " ".join(
+        " ".join((page.extract_text() or "").split()) for page in reader.pages
+    )

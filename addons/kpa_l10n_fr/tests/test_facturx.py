@@ -25,7 +25,9 @@ class TestFacturX(KpaL10nFrCommon):
     cooperative as its trading name, with the legal mention as a note."""
 
     def assertAccepted(self, messages):
-        self.assertFalse(messages, "the validator rejects the XML:\n" + "\n".join(messages))
+        self.assertFalse(
+            messages, "the validator rejects the XML:\n" + "\n".join(messages)
+        )
 
     def _facturx_of(self, move):
         pdf = self._send(move)
@@ -36,17 +38,26 @@ class TestFacturX(KpaL10nFrCommon):
     def assertSellerAndNote(self, move, pdf, xml):
         tree = etree.fromstring(xml)
         self.assertEqual(
-            tree.xpath("string(//ram:GuidelineSpecifiedDocumentContextParameter/ram:ID)", namespaces=NS),
+            tree.xpath(
+                "string(//ram:GuidelineSpecifiedDocumentContextParameter/ram:ID)",
+                namespaces=NS,
+            ),
             "urn:cen.eu:en16931:2017",
         )
         # BT-27, BT-30, BT-31: the host, the legal entity.
-        self.assertEqual(tree.xpath(f"string({SELLER}/ram:Name)", namespaces=NS), self.host.name)
         self.assertEqual(
-            tree.xpath(f"string({SELLER}/ram:SpecifiedLegalOrganization/ram:ID)", namespaces=NS),
+            tree.xpath(f"string({SELLER}/ram:Name)", namespaces=NS), self.host.name
+        )
+        self.assertEqual(
+            tree.xpath(
+                f"string({SELLER}/ram:SpecifiedLegalOrganization/ram:ID)", namespaces=NS
+            ),
             HOST_SIRET,
         )
         self.assertEqual(
-            tree.xpath(f"string({SELLER}/ram:SpecifiedTaxRegistration/ram:ID)", namespaces=NS),
+            tree.xpath(
+                f"string({SELLER}/ram:SpecifiedTaxRegistration/ram:ID)", namespaces=NS
+            ),
             HOST_VAT,
         )
         # BT-28: the cooperative, as trading name.
@@ -58,15 +69,25 @@ class TestFacturX(KpaL10nFrCommon):
             "Coop Alpha",
         )
         # BT-22: the legal mention, word for word as on the PDF.
-        notes = tree.xpath("//rsm:ExchangedDocument/ram:IncludedNote/ram:Content/text()", namespaces=NS)
+        notes = tree.xpath(
+            "//rsm:ExchangedDocument/ram:IncludedNote/ram:Content/text()", namespaces=NS
+        )
         self.assertEqual(notes[0], "Host Structure Test, on behalf of Coop Alpha")
         self.assertIn(notes[0], pdf_text(pdf))
         # The French payment mentions, with their subject codes.
-        codes = tree.xpath("//rsm:ExchangedDocument/ram:IncludedNote/ram:SubjectCode/text()", namespaces=NS)
+        codes = tree.xpath(
+            "//rsm:ExchangedDocument/ram:IncludedNote/ram:SubjectCode/text()",
+            namespaces=NS,
+        )
         self.assertEqual(codes, ["AAB", "PMD", "PMT"])
 
     def assertPdfDeclaresEN16931(self, pdf):
-        metadata = PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/Metadata"].get_object().get_data()
+        metadata = (
+            PdfReader(io.BytesIO(pdf))
+            .trailer["/Root"]["/Metadata"]
+            .get_object()
+            .get_data()
+        )
         self.assertIn(b"<fx:ConformanceLevel>EN 16931</fx:ConformanceLevel>", metadata)
         self.assertIn(b"<pdfaid:part>3</pdfaid:part>", metadata)
 
@@ -77,18 +98,24 @@ class TestFacturX(KpaL10nFrCommon):
         self.assertSellerAndNote(invoice, pdf, xml)
         self.assertPdfDeclaresEN16931(pdf)
         self.assertEqual(
-            etree.fromstring(xml).xpath("string(//rsm:ExchangedDocument/ram:TypeCode)", namespaces=NS),
+            etree.fromstring(xml).xpath(
+                "string(//rsm:ExchangedDocument/ram:TypeCode)", namespaces=NS
+            ),
             "380",
         )
 
     def test_credit_note_facturx_accepted(self):
-        credit_note = self._coop_invoice(self.business_customer, move_type="out_refund", quantity=1.0)
+        credit_note = self._coop_invoice(
+            self.business_customer, move_type="out_refund", quantity=1.0
+        )
         pdf, xml = self._facturx_of(credit_note)
         self.assertAccepted(validate_facturx(xml))
         self.assertSellerAndNote(credit_note, pdf, xml)
         self.assertPdfDeclaresEN16931(pdf)
         self.assertEqual(
-            etree.fromstring(xml).xpath("string(//rsm:ExchangedDocument/ram:TypeCode)", namespaces=NS),
+            etree.fromstring(xml).xpath(
+                "string(//rsm:ExchangedDocument/ram:TypeCode)", namespaces=NS
+            ),
             "381",
         )
 
@@ -98,11 +125,14 @@ class TestFacturX(KpaL10nFrCommon):
         self.assertFalse(walk_in.invoice_edi_format)
         invoice = self._coop_invoice(walk_in)
         self.assertEqual(
-            self.env["account.move.send"]._get_default_invoice_edi_format(invoice), "facturx"
+            self.env["account.move.send"]._get_default_invoice_edi_format(invoice),
+            "facturx",
         )
         # Unless the customer says they want none.
         walk_in.invoice_edi_format_store = "none"
-        self.assertFalse(self.env["account.move.send"]._get_default_invoice_edi_format(invoice))
+        self.assertFalse(
+            self.env["account.move.send"]._get_default_invoice_edi_format(invoice)
+        )
 
     def test_ubl_for_customers_who_ask_for_it(self):
         self.business_customer.invoice_edi_format = "ubl_bis3"
@@ -113,13 +143,21 @@ class TestFacturX(KpaL10nFrCommon):
         self.assertAccepted(validate_ubl(xml))
         tree = etree.fromstring(xml)
         party = "//cac:AccountingSupplierParty/cac:Party"
-        self.assertEqual(tree.xpath(f"string({party}/cac:PartyName/cbc:Name)", namespaces=NS), "Coop Alpha")
         self.assertEqual(
-            tree.xpath(f"string({party}/cac:PartyLegalEntity/cbc:RegistrationName)", namespaces=NS),
+            tree.xpath(f"string({party}/cac:PartyName/cbc:Name)", namespaces=NS),
+            "Coop Alpha",
+        )
+        self.assertEqual(
+            tree.xpath(
+                f"string({party}/cac:PartyLegalEntity/cbc:RegistrationName)",
+                namespaces=NS,
+            ),
             self.host.name,
         )
         note = tree.xpath("string(/*/cbc:Note)", namespaces=NS)
-        self.assertTrue(note.startswith("Host Structure Test, on behalf of Coop Alpha\n"), note)
+        self.assertTrue(
+            note.startswith("Host Structure Test, on behalf of Coop Alpha\n"), note
+        )
 
     def test_rejected_xml_fails_with_the_validators_message(self):
         invoice = self._coop_invoice(self.business_customer)

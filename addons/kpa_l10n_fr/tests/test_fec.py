@@ -78,7 +78,11 @@ class TestFec(KpaL10nFrCommon):
         self.assertAlmostEqual(debit, credit, places=2)
         # 3 × 90 + 2 × 90 − 90, with 20 % VAT.
         self.assertAlmostEqual(
-            sum(amount(row[12]) - amount(row[11]) for row in rows if row[4].startswith("7")),
+            sum(
+                amount(row[12]) - amount(row[11])
+                for row in rows
+                if row[4].startswith("7")
+            ),
             360.0,
             places=2,
         )
@@ -94,5 +98,8 @@ class TestFec(KpaL10nFrCommon):
     def test_legal_fec_refused_to_a_bookkeeper(self):
         with self.assertRaises(AccessError) as caught:
             self._download(self.bookkeeper, test_file=False)
-        self.assertIn("Only a host accountant or an accounting administrator", str(caught.exception))
+        self.assertIn(
+            "Only a host accountant or an accounting administrator",
+            str(caught.exception),
+        )
         self.assertFalse(self.host.fiscalyear_lock_date)

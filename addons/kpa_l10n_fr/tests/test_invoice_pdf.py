@@ -60,7 +60,9 @@ class TestInvoicePdfMentions(KpaL10nFrCommon):
             "pays late: 40.00 €",
         ]
         missing = [mention for mention in expected if mention not in text]
-        self.assertFalse(missing, f"missing on {move.name}: {missing}\nPDF text: {text}")
+        self.assertFalse(
+            missing, f"missing on {move.name}: {missing}\nPDF text: {text}"
+        )
 
     def test_invoice_carries_every_mention(self):
         self.assertMentions(self._pdf_text(self.invoice), self.invoice)
@@ -84,7 +86,9 @@ class TestInvoicePdfMentions(KpaL10nFrCommon):
         )
 
     def test_share_capital_left_out_for_an_association(self):
-        self.host.write({"kpa_legal_form": "Association loi 1901", "kpa_share_capital": 0})
+        self.host.write(
+            {"kpa_legal_form": "Association loi 1901", "kpa_share_capital": 0}
+        )
         text = self._pdf_text(self.invoice)
         self.assertIn("Seller: Host Structure Test, Association loi 1901 ·", text)
         self.assertNotIn("share capital", text)

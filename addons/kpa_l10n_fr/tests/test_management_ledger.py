@@ -80,7 +80,9 @@ class TestManagementLedger(KpaL10nFrCommon):
         self.assertNotIn("FEC", ledger.file_name)
         self.assertIn(ledger.file_name, action["url"])
         rows = list(
-            csv.reader(io.StringIO(base64.b64decode(ledger.file).decode()), delimiter="|")
+            csv.reader(
+                io.StringIO(base64.b64decode(ledger.file).decode()), delimiter="|"
+            )
         )
         header, rows = rows[0], rows[1:]
         self.assertEqual(tuple(header), FEC_COLUMNS)
@@ -94,13 +96,16 @@ class TestManagementLedger(KpaL10nFrCommon):
                 "date_from": date(2026, 3, 1),
             }
         )
+
         def net(selected):
             return round(sum(amount(row[12]) - amount(row[11]) for row in selected), 2)
 
         host_fee_rows = [row for row in rows if row[0] == HOST_FEE_JOURNAL_CODE]
         revenue_rows = [row for row in rows if row[4].startswith("7")]
         expense_rows = [row for row in rows if row[4].startswith("6")]
-        self.assertEqual(len(host_fee_rows) + len(revenue_rows) + len(expense_rows), len(rows))
+        self.assertEqual(
+            len(host_fee_rows) + len(revenue_rows) + len(expense_rows), len(rows)
+        )
         self.assertAlmostEqual(statement.revenue, 180.0)
         self.assertAlmostEqual(net(revenue_rows), statement.revenue)
         self.assertAlmostEqual(-net(expense_rows), statement.expenses)

@@ -115,7 +115,8 @@ class KpaManagementLedger(models.TransientModel):
         self.write({"file": base64.b64encode(content), "file_name": file_name})
         return {
             "type": "ir.actions.act_url",
-            "url": f"/web/content/{self._name}/{self.id}/file/{file_name}?download=true",
+            "url": f"/web/content/{self._name}/{self.id}/file/{file_name}"
+            "?download=true",
             "target": "download",
         }
 
@@ -133,11 +134,7 @@ class KpaManagementLedger(models.TransientModel):
             self.date_from,
             self.date_to,
         )
-        return (
-            self.env["account.analytic.line"]
-            .sudo()
-            .search(domain, order="date, id")
-        )
+        return self.env["account.analytic.line"].sudo().search(domain, order="date, id")
 
     def _ledger_rows(self):
         """The rows of the file, as lists of 18 strings (header excluded)."""

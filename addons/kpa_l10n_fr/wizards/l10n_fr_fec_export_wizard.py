@@ -5,7 +5,10 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools.misc import format_date
 
 # Who may download the legal FEC, which locks the fiscal year up to its end.
-LOCKING_GROUPS = ("kpa_cooperative.group_kpa_accountant", "account.group_account_manager")
+LOCKING_GROUPS = (
+    "kpa_cooperative.group_kpa_accountant",
+    "account.group_account_manager",
+)
 
 
 class FecExportWizard(models.TransientModel):
