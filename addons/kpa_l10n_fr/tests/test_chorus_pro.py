@@ -49,3 +49,18 @@ class TestChorusPro(KpaL10nFrCommon):
         text = pdf_text(pdf)
         self.assertIn("Service code (Chorus Pro): DEV-ECO-QUARTIERS", text)
         self.assertIn("Engagement number: EJ-2026-004512", text)
+
+    def test_line_without_product_keeps_an_item_name(self):
+        invoice = self._coop_invoice(self.public_customer)
+        invoice.button_draft()
+        invoice.invoice_line_ids.write({"product_id": False, "name": "Buffet for 40"})
+        invoice.action_post()
+        xml = self.env["account.edi.xml.cii"]._export_invoice(invoice)[0]
+        messages = validate_facturx(xml)
+        self.assertFalse(messages, "\n".join(messages))
+        self.assertEqual(
+            etree.fromstring(xml).xpath(
+                "string(//ram:SpecifiedTradeProduct/ram:Name)", namespaces=NS
+            ),
+            "Buffet for 40",
+        )
