@@ -127,9 +127,9 @@ class KpaManagementLedger(models.TransientModel):
         period: its revenue and expenses (whatever the journal, at their
         share of the cooperative's analytic account) and its host fee."""
         self.ensure_one()
-        Publication = self.env["kpa.accounts.publication"]
-        domain = Publication._statement_domain(
-            Publication._cooperatives_column(),
+        Statement = self.env["kpa.accounts.statement"]
+        domain = Statement._statement_domain(
+            Statement._cooperatives_column(),
             self.cooperative_id.analytic_account_id,
             self.date_from,
             self.date_to,
