@@ -402,7 +402,7 @@ class TestAccountsStatement(KpaAccountsCommon):
             )[0]
             .decode()
         )
-        self.assertIn("Follows the publication", html)
+        self.assertIn("Previous publication", html)
         self.assertIn(draft.published_content_hash, html)
         self.assertIn("/cooperatives/coop-alpha/accounts.json", html)
         report = self.env.ref("kpa_open_accounts.action_report_accounts_publication")
