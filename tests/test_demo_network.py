@@ -176,6 +176,36 @@ class TestDemoNetwork(TransactionCase):
         self.assertEqual(second["previous_hash"], first["content_hash"])
         self.assertEqual(second["opening_balance"], first["closing_balance"])
 
+    def test_public_customer_orders_through_chorus_pro(self):
+        """The Métropole, a public buyer, ordered from two cooperatives with
+        its Chorus Pro service code and engagement number: each cooperative's
+        order and posted invoice carry them (kpa_l10n_fr_marketplace), as does
+        the invoice kpa_l10n_fr's demo makes directly."""
+        mel = self.env.ref("kpa_l10n_fr.partner_mel_demo")
+        self.assertTrue(mel.siret)
+        order = self.env.ref("kpa_l10n_fr_marketplace.sale_order_mel_forum_demo")
+        orders = order | order.kpa_split_order_ids
+        self.assertEqual(orders.kpa_cooperative_id, self.la_cape | self.moulins)
+        self.assertEqual(set(orders.mapped("state")), {"sale"})
+        invoices = orders.invoice_ids
+        self.assertEqual(invoices.kpa_cooperative_id, self.la_cape | self.moulins)
+        self.assertEqual(set(invoices.mapped("state")), {"posted"})
+        self.assertEqual(invoices.partner_id, mel)
+        for record in [*orders, *invoices]:
+            self.assertEqual(
+                (record.buyer_reference, record.purchase_order_reference),
+                ("DEV-ECO-QUARTIERS", "EJ-2026-004731"),
+            )
+        direct = self.env["account.move"].search(
+            [
+                ("partner_id", "=", mel.id),
+                ("state", "=", "posted"),
+                ("id", "not in", invoices.ids),
+            ]
+        )
+        self.assertEqual(direct.kpa_cooperative_id, self.la_cape)
+        self.assertEqual(direct.buyer_reference, "DEV-ECO-QUARTIERS")
+
     def test_governance_and_reciprocity(self):
         rules = self.env["kpa.rule"].search(
             [("cooperative_id", "=", self.la_cape.id), ("state", "=", "adopted")]
