@@ -990,6 +990,8 @@ def cmd_alone(args):
             f"{', '.join(MODULES)})."
         )
     src, conf, _cluster = setup()
+    # kpa_l10n_fr's tests print invoices and read their text.
+    ensure_wkhtmltopdf(required=True)
     ensure_chrome()
     logs = LOCAL / "logs"
     logs.mkdir(exist_ok=True)
