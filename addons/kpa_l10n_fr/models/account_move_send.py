@@ -2,7 +2,12 @@ import io
 import logging
 
 from odoo import api, fields, models, tools
-from odoo.tools.pdf import OdooPdfFileReader, OdooPdfFileWriter
+from odoo.tools.pdf import (
+    DictionaryObject,
+    NameObject,
+    OdooPdfFileReader,
+    OdooPdfFileWriter,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -56,10 +61,22 @@ class AccountMoveSend(models.AbstractModel):
             return pdf
         writer = OdooPdfFileWriter()
         writer.cloneReaderDocumentRoot(reader)
+        # Odoo's conversion ends by counting the document outline, which only
+        # a wkhtmltopdf with patched Qt writes: without one, it stops there
+        # with a KeyError. An empty outline lets it finish; it is taken out
+        # again, PDF/A not asking for any.
+        root = writer._root_object
+        without_outline = "/Outlines" not in root
+        if without_outline:
+            root[NameObject("/Outlines")] = writer._add_object(
+                DictionaryObject({NameObject("/Type"): NameObject("/Outlines")})
+            )
         try:
             writer.convert_to_pdfa()
         except Exception:  # noqa: BLE001 — as Odoo does: a PDF all the same
             _logger.exception("Error while converting %s to PDF/A", invoice.name)
+        if without_outline:
+            del root["/Outlines"]
         metadata = self.env["ir.qweb"]._render(
             "account_edi_ubl_cii.account_invoice_pdfa_3_facturx_metadata",
             {"title": invoice.name, "date": fields.Date.context_today(self)},

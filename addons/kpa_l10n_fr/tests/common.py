@@ -156,7 +156,10 @@ class KpaL10nFrCommon(AccountTestInvoicingCommon):
         the real PDF is printed by wkhtmltopdf, made PDF/A-3 and given its
         Factur-X XML, exactly as for a user.
         """
-        with patch.dict(config.options, {"test_enable": False, "test_file": False}):
+        with (
+            patch.dict(config.options, {"test_enable": False, "test_file": False}),
+            self.assertNoLogs("odoo.addons.kpa_l10n_fr", level="ERROR"),
+        ):
             self.env["account.move.send"]._generate_and_send_invoices(
                 move, sending_methods={"manual"}, **settings
             )

@@ -82,14 +82,15 @@ class TestFacturX(KpaL10nFrCommon):
         self.assertEqual(codes, ["AAB", "PMD", "PMT"])
 
     def assertPdfDeclaresEN16931(self, pdf):
-        metadata = (
-            PdfReader(io.BytesIO(pdf))
-            .trailer["/Root"]["/Metadata"]
-            .get_object()
-            .get_data()
-        )
+        reader = PdfReader(io.BytesIO(pdf))
+        root = reader.trailer["/Root"]
+        metadata = root["/Metadata"].get_object().get_data()
         self.assertIn(b"<fx:ConformanceLevel>EN 16931</fx:ConformanceLevel>", metadata)
         self.assertIn(b"<pdfaid:part>3</pdfaid:part>", metadata)
+        # Odoo's PDF/A conversion went to its end (its last step names Odoo
+        # as the producer), with the colour profile PDF/A asks for.
+        self.assertIn("/OutputIntents", root)
+        self.assertEqual(reader.metadata.producer, "Odoo")
 
     def test_invoice_facturx_accepted(self):
         invoice = self._coop_invoice(self.business_customer)
