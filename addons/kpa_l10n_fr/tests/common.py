@@ -1,3 +1,4 @@
+import socket
 from unittest.mock import patch
 
 from odoo import Command
@@ -35,6 +36,7 @@ class KpaL10nFrCommon(AccountTestInvoicingCommon):
     @AccountTestInvoicingCommon.setup_country("fr")
     def setUpClass(cls):
         super().setUpClass()
+        cls._print_without_the_server()
         cls.env["res.lang"]._activate_lang("en_US")
         cls.env.user.lang = "en_US"
         cls.host = cls.company_data["company"]
@@ -147,6 +149,29 @@ class KpaL10nFrCommon(AccountTestInvoicingCommon):
         )
         move.action_post()
         return move
+
+    @classmethod
+    def _print_without_the_server(cls):
+        """wkhtmltopdf fetches a report's stylesheets from the Odoo server at
+        the report URL. Under Odoo's runner that server is this very process,
+        which serves no request while a test holds its cursor: the two would
+        wait for each other for ever. The tests point wkhtmltopdf at a port
+        that refuses connections instead, which is what it gets under pytest,
+        where no server runs: the PDF is printed with wkhtmltopdf's default
+        styles, every mention, its text and its Factur-X XML being the same.
+        """
+        refusing = socket.socket()
+        # Bound, never listening: connections to it are refused at once.
+        refusing.bind(("127.0.0.1", 0))
+        cls.addClassCleanup(refusing.close)
+        url = f"http://127.0.0.1:{refusing.getsockname()[1]}"
+        cls.startClassPatcher(
+            patch.object(
+                type(cls.env["ir.actions.report"]),
+                "_get_report_url",
+                lambda self, layout=None: url,
+            )
+        )
 
     def _send(self, move, **settings):
         """Generate the PDF (and e-invoice) of ``move`` as "Send & Print" does.
