@@ -125,11 +125,9 @@ class TestDemoNetwork(TransactionCase):
         self.assertGreater(self.la_cape.analytic_balance, 0.0)
 
     def test_published_accounts_verify(self):
-        publication = self.env["kpa.accounts.publication"].search(
-            [("cooperative_id", "=", self.la_cape.id), ("state", "=", "published")],
-            limit=1,
-        )
-        self.assertTrue(publication, "La Cape has published accounts")
+        publication = self.env.ref("kpa_open_accounts.publication_la_cape_demo")
+        earlier = self.env.ref("kpa_open_accounts.publication_la_cape_earlier_demo")
+        self.assertEqual((earlier.state, publication.state), ("published", "published"))
         # The month before last, published by the host accountant from the
         # documents posted in the demo: two invoices, a credit note, a bill.
         self.assertEqual(
@@ -150,14 +148,63 @@ class TestDemoNetwork(TransactionCase):
                 "host_fee",
             },
         )
-        document = publication._open_data_document(self.la_cape, publication)
-        published = document["publications"][0]
-        unhashed = {k: v for k, v in published.items() if k != "content_hash"}
-        payload = json.dumps(
-            unhashed, sort_keys=True, separators=(",", ":"), ensure_ascii=False
-        ).encode("utf-8")
-        self.assertEqual(hashlib.sha256(payload).hexdigest(), published["content_hash"])
-        self.assertEqual(published["content_hash"], publication.content_hash)
+        # The month before it: a workshop and its inks. The balance carries
+        # over from one month to the next, and the second follows the first
+        # in the chain.
+        self.assertEqual(
+            earlier.date_from,
+            date_utils.start_of(date.today() - relativedelta(months=3), "month"),
+        )
+        self.assertEqual((earlier.revenue, earlier.expenses), (320.0, 95.0))
+        self.assertEqual(publication.opening_balance, earlier.closing_balance)
+        self.assertAlmostEqual(
+            publication.closing_balance,
+            publication.opening_balance + publication.result,
+        )
+        self.assertEqual(publication.previous_id, earlier)
+        document = publication._open_data_document(self.la_cape, earlier | publication)
+        first, second = document["publications"]
+        for published in (first, second):
+            unhashed = {k: v for k, v in published.items() if k != "content_hash"}
+            payload = json.dumps(
+                unhashed, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+            ).encode("utf-8")
+            self.assertEqual(
+                hashlib.sha256(payload).hexdigest(), published["content_hash"]
+            )
+        self.assertEqual(second["content_hash"], publication.content_hash)
+        self.assertEqual(second["previous_hash"], first["content_hash"])
+        self.assertEqual(second["opening_balance"], first["closing_balance"])
+
+    def test_public_customer_orders_through_chorus_pro(self):
+        """The Métropole, a public buyer, ordered from two cooperatives with
+        its Chorus Pro service code and engagement number: each cooperative's
+        order and posted invoice carry them (kpa_l10n_fr_marketplace), as does
+        the invoice kpa_l10n_fr's demo makes directly."""
+        mel = self.env.ref("kpa_l10n_fr.partner_mel_demo")
+        self.assertTrue(mel.siret)
+        order = self.env.ref("kpa_l10n_fr_marketplace.sale_order_mel_forum_demo")
+        orders = order | order.kpa_split_order_ids
+        self.assertEqual(orders.kpa_cooperative_id, self.la_cape | self.moulins)
+        self.assertEqual(set(orders.mapped("state")), {"sale"})
+        invoices = orders.invoice_ids
+        self.assertEqual(invoices.kpa_cooperative_id, self.la_cape | self.moulins)
+        self.assertEqual(set(invoices.mapped("state")), {"posted"})
+        self.assertEqual(invoices.partner_id, mel)
+        for record in [*orders, *invoices]:
+            self.assertEqual(
+                (record.buyer_reference, record.purchase_order_reference),
+                ("DEV-ECO-QUARTIERS", "EJ-2026-004731"),
+            )
+        direct = self.env["account.move"].search(
+            [
+                ("partner_id", "=", mel.id),
+                ("state", "=", "posted"),
+                ("id", "not in", invoices.ids),
+            ]
+        )
+        self.assertEqual(direct.kpa_cooperative_id, self.la_cape)
+        self.assertEqual(direct.buyer_reference, "DEV-ECO-QUARTIERS")
 
     def test_governance_and_reciprocity(self):
         rules = self.env["kpa.rule"].search(

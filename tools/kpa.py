@@ -184,20 +184,31 @@ def ensure_chrome():
         )
 
 
-def ensure_wkhtmltopdf():
+LATO_DIR = Path("/usr/share/fonts/truetype/lato")
+
+
+def ensure_wkhtmltopdf(required=False):
     """Odoo prints its PDF reports (invoices, accounts) with wkhtmltopdf.
 
-    Wanted, not required: without it Odoo still serves and tests still run
-    (reports are checked in HTML), so a failure to install it is a warning.
+    Debian's wkhtmltopdf (unpatched Qt) turns the text of web fonts into
+    outlines: kpa_l10n_fr then prints with the system's Lato (fonts-lato), so
+    that the PDFs keep their text. For `./kpa run` both are wanted, not
+    required: without them Odoo still serves, so a failure to install them is
+    a warning. The tests print and read real PDFs: there they are required.
     """
-    if shutil.which("wkhtmltopdf"):
-        return
+    missing = set()
+    if not shutil.which("wkhtmltopdf"):
+        missing.add("wkhtmltopdf")
+    if not LATO_DIR.is_dir():
+        missing.add("fonts-lato")
     try:
         ensure_packages(
-            {"wkhtmltopdf"}, "wkhtmltopdf (Odoo prints PDF reports with it)"
+            missing, "wkhtmltopdf and its fonts (Odoo prints PDF reports with them)"
         )
     except SetupError as exc:
-        say(f"warning: {exc} PDF reports are unavailable until then.")
+        if required:
+            raise
+        say(f"warning: {exc} PDF reports are unavailable or without text until then.")
 
 
 # === ODOO SOURCE === #
@@ -976,6 +987,8 @@ def run_pytest(conf, dbname, paths, extra, junit):
 
 def cmd_test(args):
     src, conf, _cluster = setup()
+    # kpa_l10n_fr's tests print invoices and read their text.
+    ensure_wkhtmltopdf(required=True)
     if not args.no_http:
         ensure_chrome()
     logs = LOCAL / "logs"
@@ -1052,6 +1065,8 @@ def cmd_alone(args):
             f"{', '.join(MODULES)})."
         )
     src, conf, _cluster = setup()
+    # kpa_l10n_fr's tests print invoices and read their text.
+    ensure_wkhtmltopdf(required=True)
     ensure_chrome()
     logs = LOCAL / "logs"
     logs.mkdir(exist_ok=True)

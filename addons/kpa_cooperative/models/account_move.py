@@ -74,6 +74,7 @@ class AccountMove(models.Model):
         return journal
 
     @api.depends("kpa_cooperative_id", "company_id")
+    @api.depends_context("lang")
     def _compute_kpa_legal_mention(self):
         for move in self:
             move.kpa_legal_mention = (

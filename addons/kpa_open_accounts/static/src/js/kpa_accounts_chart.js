@@ -9,12 +9,21 @@ const COLORS = {
     expenses: "#c62828",
     host_fee: "#f9a825",
     result: "#1565c0",
+    closing_balance: "#6a1b9a",
+};
+// Series drawn as lines (the others are bars); the balance is dashed, so that
+// it does not rest on its colour alone.
+const LINES = {
+    result: {},
+    closing_balance: { borderDash: [6, 4], pointStyle: "rectRot", pointRadius: 4 },
 };
 
 /**
  * The chart of a cooperative's published accounts: revenue, expenses and host
- * fee as bars, the result as a line, over the published periods. Chart.js is
- * the copy Odoo ships (web.chartjs_lib), loaded from this server only.
+ * fee as bars, the result and the balance at the host (end of period) as
+ * lines, over the published periods. Periods published without a balance are
+ * gaps in its line. Chart.js is the copy Odoo ships (web.chartjs_lib), loaded
+ * from this server only.
  */
 publicWidget.registry.KpaAccountsChart = publicWidget.Widget.extend({
     selector: ".o_kpa_accounts_chart",
@@ -41,13 +50,14 @@ publicWidget.registry.KpaAccountsChart = publicWidget.Widget.extend({
             data: {
                 labels: data.labels,
                 datasets: data.series.map((serie) => ({
-                    type: serie.key === "result" ? "line" : "bar",
+                    type: serie.key in LINES ? "line" : "bar",
                     label: serie.label,
                     data: serie.values,
                     backgroundColor: COLORS[serie.key],
                     borderColor: COLORS[serie.key],
-                    borderWidth: serie.key === "result" ? 2 : 1,
-                    order: serie.key === "result" ? 0 : 1,
+                    borderWidth: serie.key in LINES ? 2 : 1,
+                    order: serie.key in LINES ? 0 : 1,
+                    ...LINES[serie.key],
                 })),
             },
             options: {
