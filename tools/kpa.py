@@ -32,7 +32,12 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCAL = ROOT / ".local"
 VENV = ROOT / ".venv"
 ADDONS = ROOT / "addons"
-MODULES = ("kpa_cooperative", "kpa_marketplace")
+MODULES = (
+    "kpa_cooperative",
+    "kpa_marketplace",
+    "kpa_website",
+    "kpa_website_marketplace",
+)
 # Installed first, so that the demo host structure (French) gets the French
 # chart of accounts; the KPA modules themselves only depend on `account`.
 BASE_MODULES = ("l10n_fr_account",)
