@@ -9,6 +9,7 @@ Every set-up problem ends with one sentence saying what to do (exit status 2).
 """
 
 import argparse
+import ast
 import contextlib
 import fcntl
 import hashlib
@@ -32,12 +33,18 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCAL = ROOT / ".local"
 VENV = ROOT / ".venv"
 ADDONS = ROOT / "addons"
-MODULES = (
-    "kpa_cooperative",
-    "kpa_marketplace",
-    "kpa_website",
-    "kpa_website_marketplace",
-)
+
+
+def our_modules():
+    """Every installable add-on of addons/, by name: what ./kpa installs."""
+    names = []
+    for manifest in sorted(ADDONS.glob("*/__manifest__.py")):
+        if ast.literal_eval(manifest.read_text()).get("installable", True):
+            names.append(manifest.parent.name)
+    return tuple(names)
+
+
+MODULES = our_modules()
 # Installed first, so that the demo host structure (French) gets the French
 # chart of accounts; the KPA modules themselves only depend on `account`.
 BASE_MODULES = ("l10n_fr_account",)

@@ -1,0 +1,2 @@
+from . import kpa_accounts_publication
+from . import kpa_cooperative

@@ -1,0 +1,3 @@
+from . import test_accounts_public
+from . import test_accounts_publication
+from . import test_i18n
