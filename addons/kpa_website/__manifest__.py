@@ -10,7 +10,12 @@
     "maintainers": ["kpa-cite"],
     "license": "AGPL-3",
     "development_status": "Beta",
-    "depends": ["kpa_cooperative", "website_crm"],
+    "depends": [
+        "kpa_open_accounts",
+        "kpa_governance",
+        "kpa_reciprocity",
+        "website_crm",
+    ],
     "data": [
         "security/res_groups.xml",
         "security/crm_lead_security.xml",

@@ -1,12 +1,13 @@
 """The demo website is the network's: no Odoo placeholder on any public page.
 
-These tests read the demo network on purpose (the site a newcomer opens after
-`./kpa run`); they are skipped on a database without it.
+The network's website of the demo, on every route a visitor may open.
 """
 
 import re
 
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
+
+from .common import KpaDemoWebsiteCase
 
 # Texts of Odoo's examples that must not show on the network's site (English
 # sources and their French translations).
@@ -32,15 +33,11 @@ OTHER_PAGES = (
 
 
 @tagged("post_install", "-at_install", "kpa_http")
-class TestDemoSite(HttpCase):
+class TestDemoSite(KpaDemoWebsiteCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        if not cls.env.ref(
-            "kpa_cooperative.cooperative_la_cape_demo", raise_if_not_found=False
-        ):
-            cls.skipTest(cls, "the demo network is not installed")
-        cls.website = cls.env.ref("website.default_website")
+        cls.website = cls.network_website
 
     def setUp(self):
         super().setUp()
@@ -88,7 +85,10 @@ class TestDemoSite(HttpCase):
         host = self.website.company_id
         self.assertIn(host.email, html)
         self.assertIn(host.phone, html)
-        self.assertIn("Les contenus de ce site sont sous licence libre", html)
+        self.assertIn(
+            "Sauf mention contraire, les contenus de ce site sont sous licence libre",
+            html,
+        )
         self.assertIn(
             'href="https://creativecommons.org/licenses/by-sa/4.0/deed.fr"', html
         )

@@ -189,12 +189,13 @@ class TestLaunchRequestForm(KpaLaunchRequestCommon, HttpCase):
                 "default_lang_id": french.id,
             }
         )
+        self.opener.cookies["frontend_lang"] = "fr_FR"
         response = self.assert_refused(
             dict(GOOD_FORM, town="", email="karima@"),
             "Dites-nous dans quelle ville.",
         )
         self.assertIn("Cette adresse e-mail ne semble pas juste.", response.text)
-        self.assertIn("Votre demande n&#39;est pas partie.", response.text)
+        self.assertIn("Votre demande n'est pas partie.", response.text)
 
 
 @tagged("post_install", "-at_install")

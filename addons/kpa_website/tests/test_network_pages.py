@@ -2,7 +2,7 @@ import re
 
 from odoo.tests import HttpCase, tagged
 
-from odoo.addons.kpa_cooperative.tests.accounts_common import KpaAccountsCommon
+from odoo.addons.kpa_open_accounts.tests.common import KpaAccountsCommon
 
 CARD_SLUG = re.compile(
     r'class="card[^"]*o_kpa_cooperative_card"[^>]*data-kpa-slug="([^"]+)"'
@@ -79,7 +79,10 @@ class TestNetworkPages(KpaAccountsCommon, HttpCase):
                 self.column: self.coop_a.analytic_account_id.id,
             }
         )
-        correction = self.Publication.browse(march.action_supersede()["res_id"])
+        action = march.with_user(self.accountant).action_supersede()
+        correction = self.Publication.with_user(self.accountant).browse(
+            action["res_id"]
+        )
         correction.action_publish()
         html = self.get("/accounts")
         self.assertIn("1,450.00", html)

@@ -6,22 +6,16 @@ These tests read the demo network on purpose (the pages a newcomer opens
 after `./kpa run`); they are skipped on a database without it.
 """
 
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
+
+from .common import KpaDemoWebsiteCase
 
 DEMO_MEMBER = "membre-la-cape"
 
 
 @tagged("post_install", "-at_install", "kpa_http")
-class TestPublicFaceDesktop(HttpCase):
+class TestPublicFaceDesktop(KpaDemoWebsiteCase):
     browser_size = "1280x900"
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        if not cls.env.ref(
-            "kpa_cooperative.cooperative_la_cape_demo", raise_if_not_found=False
-        ):
-            cls.skipTest(cls, "the demo network is not installed")
 
     def test_visitor_pages(self):
         self.start_tour(

@@ -6,20 +6,14 @@ These tests read the demo network on purpose (the shop a newcomer opens
 after `./kpa run`); they are skipped on a database without it.
 """
 
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
+
+from odoo.addons.kpa_website.tests.common import KpaDemoWebsiteCase
 
 
 @tagged("post_install", "-at_install", "kpa_http")
-class TestShopPagesDesktop(HttpCase):
+class TestShopPagesDesktop(KpaDemoWebsiteCase):
     browser_size = "1280x900"
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        if not cls.env.ref(
-            "kpa_marketplace.service_la_cape_buffet_demo", raise_if_not_found=False
-        ):
-            cls.skipTest(cls, "the demo network is not installed")
 
     def test_shop_pages(self):
         self.start_tour(
