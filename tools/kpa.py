@@ -25,6 +25,7 @@ import subprocess
 import sys
 import sysconfig
 import time
+import urllib.request
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from string import Template
@@ -53,6 +54,9 @@ ODOO_GIT = "https://github.com/odoo/odoo.git"
 ODOO_BRANCH = "18.0"
 RUN_DB = "kpa"
 TEST_DB = "kpa_test"
+# A copy of the run database that `./kpa screenshots` serves, then drops: the
+# cart it fills does not stay in the demo.
+SCREENSHOTS_DB = "kpa_screenshots"
 LANG = "fr_FR"
 PG_PORT = 5432
 PG_USER = "odoo"
@@ -1339,6 +1343,87 @@ def cmd_lint(args):
     return 1 if failed else 0
 
 
+def wait_for_http(port, server, timeout=180):
+    """Wait until Odoo answers on `port`; False if it stopped or never did."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            return False
+        try:
+            with urllib.request.urlopen(
+                f"http://127.0.0.1:{port}/web/health", timeout=5
+            ) as response:
+                if response.status == 200:
+                    return True
+        except OSError:
+            time.sleep(1)
+    return False
+
+
+def cmd_screenshots(args):
+    """Screenshots of the demo network's pages at 375 and 1280 px wide."""
+    out = Path(args.dir).resolve() if args.dir else LOCAL / "screenshots"
+    src, conf, _cluster = setup()
+    ensure_chrome()
+    with setup_lock():
+        ensure_run_database(src, conf, args.db)
+        drop_database(src, conf, SCREENSHOTS_DB)
+        if odoo_db(src, conf, "duplicate", args.db, SCREENSHOTS_DB).returncode:
+            raise SetupError(
+                f"Copying the database '{args.db}' failed: stop './kpa run' (it "
+                "keeps the database open), then run the command again."
+            )
+    port = free_port()
+    logs = LOCAL / "logs"
+    logs.mkdir(exist_ok=True)
+    log_path = logs / f"{SCREENSHOTS_DB}-odoo.log"
+    say(f"serving a copy of '{args.db}' on port {port} (log: {log_path})")
+    with open(log_path, "w") as log:
+        server = subprocess.Popen(
+            odoo_cmd(
+                src,
+                conf,
+                "-d",
+                SCREENSHOTS_DB,
+                f"--db-filter=^{SCREENSHOTS_DB}$",
+                f"--http-port={port}",
+                "--max-cron-threads=0",
+                "--log-level=warn",
+            ),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        if not wait_for_http(port, server):
+            raise SetupError(f"Odoo did not start on port {port}: {log_path} says why.")
+        # The network's website answers on localhost (Odoo's own on 127.0.0.1).
+        proc = run(
+            [
+                str(VENV / "bin" / "python"),
+                str(ROOT / "tools" / "screenshots.py"),
+                "--url",
+                f"http://localhost:{port}",
+                "--chrome",
+                find_chrome(),
+                "--out",
+                str(out),
+            ],
+            check=False,
+        )
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        drop_database(src, conf, SCREENSHOTS_DB)
+    if proc.returncode:
+        say("the screenshots could not all be taken: the lines above say why")
+        return 1
+    say(f"screenshots at 375 and 1280 px wide in {out}")
+    return 0
+
+
 def cmd_bench(args):
     src, conf, _cluster = setup()
     cmd = [
@@ -1409,6 +1494,15 @@ def main(argv=None):
     p.set_defaults(func=cmd_shell)
     p = sub.add_parser("lint", help="ruff and pylint-odoo, as configured in the repo")
     p.set_defaults(func=cmd_lint)
+    p = sub.add_parser(
+        "screenshots",
+        help="screenshots of the demo pages at 375 and 1280 px (into DIR)",
+    )
+    p.add_argument(
+        "dir", nargs="?", help="folder of the screenshots (default .local/screenshots)"
+    )
+    p.add_argument("--db", default=RUN_DB)
+    p.set_defaults(func=cmd_screenshots)
     p = sub.add_parser("bench", help="benchmarks against plain Odoo (tests/benchmarks)")
     p.add_argument("bench_args", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_bench)
