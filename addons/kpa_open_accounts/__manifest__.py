@@ -20,6 +20,7 @@
         "report/kpa_accounts_publication_report.xml",
     ],
     "demo": [
+        "demo/account_move_demo.xml",
         "demo/kpa_accounts_publication_demo.xml",
     ],
     "assets": {

@@ -12,7 +12,8 @@ from odoo.addons.kpa_cooperative.controllers.cooperative import (
     published_cooperatives_sitemap,
 )
 
-PUBLIC_STATES = ("published", "superseded")
+from .. import open_data
+
 AMOUNT_KEYS = ("revenue", "expenses", "host_fee", "result")
 PUBLICATION_FIELDS = [
     "cooperative_id",
@@ -57,7 +58,7 @@ class KpaAccountsPages(KpaCooperativePages):
             .search_fetch(
                 [
                     ("cooperative_id", "in", cooperatives_sudo.ids),
-                    ("state", "in", PUBLIC_STATES),
+                    ("state", "in", open_data.PUBLIC_STATES),
                 ],
                 PUBLICATION_FIELDS,
                 order="date_from, date_to, published_date, id",
@@ -135,10 +136,9 @@ class KpaAccountsPages(KpaCooperativePages):
         return ("\ufeff" + output.getvalue()).encode("utf-8")
 
     def _page_values(self, cooperative_sudo, publications_sudo):
-        Publication = request.env["kpa.accounts.publication"]
         currency = cooperative_sudo.company_id.currency_id
         money = self._money_formatter(currency)
-        period_label = Publication._period_labeler()
+        period_label = request.env["kpa.accounts.period"]._labeler()
 
         by_hash = {p.content_hash: p for p in publications_sudo}
         entries = []

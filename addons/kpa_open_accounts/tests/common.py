@@ -2,9 +2,12 @@ import hashlib
 import json
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
+
+import jsonschema
 
 from odoo import Command, fields
-from odoo.tools.misc import format_date
+from odoo.tools.misc import file_path, format_date
 
 from odoo.addons.kpa_cooperative.tests.common import KpaCooperativeCommon
 
@@ -44,6 +47,23 @@ def verify_content_hash(publication):
         unhashed, sort_keys=True, separators=(",", ":"), ensure_ascii=False
     ).encode("utf-8")
     return hashlib.sha256(data).hexdigest() == expected
+
+
+def schema_errors(document, definition="document"):
+    """What the JSON Schema shipped with the module refuses in ``document``
+    (an accounts.json document, or the network's with ``definition="network"``),
+    as sorted messages: empty when the document is valid."""
+    path = file_path("kpa_open_accounts/static/schema/accounts.schema.json")
+    schema = json.loads(Path(path).read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(
+        {**schema, "$ref": f"#/$defs/{definition}"},
+        format_checker=jsonschema.FormatChecker(),
+    )
+    return sorted(
+        f"{'/'.join(map(str, error.absolute_path))}: {error.message}"
+        for error in validator.iter_errors(document)
+    )
 
 
 class KpaAccountsCommon(KpaCooperativeCommon):

@@ -12,6 +12,7 @@ from .common import (
     SCHEMA_PUBLICATION_KEYS,
     SECRET_NAMES,
     KpaAccountsCommon,
+    schema_errors,
     verify_content_hash,
 )
 
@@ -159,6 +160,7 @@ class TestAccountsPublic(KpaAccountsCommon, HttpCase):
         self.assertNotIn("April 2025", page, "drafts never appear")
 
         document = self._get(f"/cooperatives/{self.coop_a.slug}/accounts.json").json()
+        self.assertEqual(schema_errors(document), [])
         self.assertEqual(document["licence"], "CC BY-SA 4.0")
         states = [(p["date_from"], p["state"]) for p in document["publications"]]
         self.assertEqual(
@@ -220,6 +222,7 @@ class TestAccountsPublic(KpaAccountsCommon, HttpCase):
         self._publish(cooperative=self.coop_b)
         self._draft(period=(date(2025, 2, 1), date(2025, 2, 28)))
         document = self._get("/cooperatives/accounts.json").json()
+        self.assertEqual(schema_errors(document, "network"), [])
         by_slug = {
             entry["cooperative"]["slug"]: entry for entry in document["cooperatives"]
         }

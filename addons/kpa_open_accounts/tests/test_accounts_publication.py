@@ -113,7 +113,7 @@ class TestAccountsStatement(KpaAccountsCommon):
         self.assertEqual(statements[two[1]]["revenue"], 2000.0)
 
     def test_french_chart_categories(self):
-        Publication = self._draft()
+        Statement = self.env["kpa.accounts.statement"]
         self.host.chart_template = "fr"
         expected = {
             "601000": ("expenses", "expenses.purchases"),
@@ -143,30 +143,32 @@ class TestAccountsStatement(KpaAccountsCommon):
         for account in accounts:
             section, category = expected[account.code]
             self.assertEqual(
-                Publication._account_category(account, section), category, account.code
+                Statement._account_category(account, section, self.host),
+                category,
+                account.code,
             )
         self.assertEqual(
-            Publication._category_label("expenses.external_services")[0],
+            Statement._category_label("expenses.external_services", self.host)[0],
             "External services",
         )
 
     def test_revenue_extension_hook(self):
         """Another module can break revenue down, e.g. by activity."""
-        Publication = type(self.Publication)
-        original = Publication._statement_classify
+        Statement = type(self.env["kpa.accounts.statement"])
+        original = Statement._statement_classify
 
-        def classify(publication, group, amount):
+        def classify(statement, group, amount, company):
             if group["category"] == "invoice" and group["product_id"]:
                 return ("revenue", "revenue.activity.sewing", "Sewing")
-            return original(publication, group, amount)
+            return original(statement, group, amount, company)
 
         with (
             patch.object(
-                Publication,
+                Statement,
                 "_statement_groupby",
                 lambda self: ["category", "general_account_id", "product_id"],
             ),
-            patch.object(Publication, "_statement_classify", classify),
+            patch.object(Statement, "_statement_classify", classify),
         ):
             draft = self._draft()
         self.assertEqual(
@@ -698,30 +700,3 @@ class TestAccountsCron(KpaAccountsCommon):
         self.assertEqual(drafts.period_label, "2025")
         # A cooperative closed in March still gets its statement of March.
         self.assertIn(self.coop_b, self._cron("2025-04-02").cooperative_id)
-
-
-@tagged("post_install", "-at_install")
-class TestAccountsDemo(KpaAccountsCommon):
-    def test_demo_without_network_does_nothing(self):
-        published = self.Publication._demo_publish_accounts()
-        if not self.env.ref(
-            "kpa_cooperative.cooperative_la_cape_demo", raise_if_not_found=False
-        ):
-            self.assertFalse(published)
-
-    def test_demo_publishes_a_past_month(self):
-        with freeze_time("2025-06-10"):
-            publication = self.Publication._demo_publish_month(
-                self.coop_a, self.accountant, 3
-            )
-        self.assertEqual(publication.state, "published")
-        self.assertEqual(publication.published_uid, self.accountant)
-        self.assertEqual(publication.date_from, date(2025, 3, 1))
-        self.assertEqual(publication.revenue, 1430.0, "what was posted, nothing added")
-        with freeze_time("2025-06-10"):
-            empty_month = self.Publication._demo_publish_month(
-                self.coop_b, self.accountant, 2
-            )
-        self.assertEqual(empty_month.date_from, date(2025, 4, 1))
-        self.assertEqual(empty_month.revenue, 680.0 + 690.0 - 30.0)
-        self.assertEqual(empty_month.expenses, 360.0)
