@@ -171,7 +171,9 @@ def first_link(chrome, selector):
 
 
 def login(chrome, base, user):
+    """Log in through the login form (the demo's passwords are the logins)."""
     chrome.goto(f"{base}/web/login")
+    chrome.events.clear()
     chrome.evaluate(
         f"""(() => {{
             document.querySelector("input[name='login']").value = {json.dumps(user)};
@@ -179,13 +181,27 @@ def login(chrome, base, user):
             document.querySelector("form.oe_login_form").submit();
         }})()"""
     )
-    time.sleep(3)
+    chrome.wait_event("Page.loadEventFired")
+    if chrome.evaluate("location.pathname").startswith("/web/login"):
+        raise RuntimeError(f"{user} could not log in on {base}")
+
+
+def wait_for(chrome, expression, timeout=30):
+    deadline = time.monotonic() + timeout
+    while not chrome.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{expression}: still false after {timeout} s")
+        time.sleep(0.5)
 
 
 def add_to_cart(chrome, product_url):
     chrome.goto(product_url)
     chrome.evaluate("document.querySelector('#add_to_cart').click()")
-    time.sleep(3)
+    wait_for(
+        chrome,
+        "[...document.querySelectorAll('.my_cart_quantity')]"
+        ".some((badge) => badge.textContent.trim() !== '0')",
+    )
 
 
 def main(argv=None):

@@ -16,7 +16,8 @@ PLACEHOLDERS = re.compile(
     r"|passionate people|équipe de passionnés|lorem ipsum|Fake Buena Vista"
     r"|My Company|Mon entreprise|Company name|Useful Links|Liens utiles"
     r"|Connect with us|Connectez-vous avec nous|This is the homepage"
-    r"|This is the contact us page|Voici la page",
+    r"|This is the contact us page|Voici la page|our company or services"
+    r"|notre entreprise ou nos services",
     re.IGNORECASE,
 )
 # Public pages that no sitemap lists.
