@@ -1318,6 +1318,10 @@ def cmd_alone(args):
             ),
             logs / f"{dbname}.log",
         )
+        log_text = (logs / f"{dbname}.log").read_text(errors="replace")
+        if "demo data failed to install" in log_text:
+            say(f"{module}: its demo data (or a dependency's) failed to install")
+            failed += 1
         states = module_states(conf, dbname) or {}
         ours = {
             m for m, state in states.items() if m in MODULES and state == "installed"

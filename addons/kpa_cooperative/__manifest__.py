@@ -2,7 +2,7 @@
     "name": "KPA-Cité: open cooperatives",
     "summary": "Network of open cooperatives hosted by a host structure: members, "
     "skills, roles, per-cooperative books and public pages",
-    "version": "18.0.1.0.0",
+    "version": "18.0.2.0.0",
     "category": "Website/KPA-Cité",
     "website": "https://github.com/kpa-cite/kpa-odoo",
     "author": "KPA-Cité",

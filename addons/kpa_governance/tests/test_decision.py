@@ -1,5 +1,6 @@
 from datetime import date
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
@@ -413,6 +414,53 @@ class TestDecisionBadInputs(KpaGovernanceCommon):
         wizard.end_type = "left"
         wizard.save().action_confirm()
         self.assertEqual(self.membership_bob.state, "left")
+
+    def test_exclusion_needs_a_decision(self):
+        """Members decide exclusions (see test_decision): no one is excluded
+        from a form or by a coordinator alone, whatever the reason given."""
+        for reason in (False, "Broke the rule of welcome, twice."):
+            with (
+                self.subTest(reason=reason),
+                self.assertRaises(UserError) as caught,
+                self.env.cr.savepoint(),
+            ):
+                self.membership_bob.with_user(self.coordinator_a)._close(
+                    "excluded", date(2024, 9, 1), reason
+                )
+            self.assertEqual(
+                caught.exception.args[0],
+                "An exclusion is decided by the members: propose an exclusion "
+                "decision about Bob Test; once adopted, applying it closes the "
+                "membership.",
+            )
+        self.assertRecordValues(
+            self.membership_bob, [{"state": "member", "date_end": False}]
+        )
+
+    def test_coordinator_cannot_exclude_without_a_decision(self):
+        """The end wizard of kpa_cooperative, as the coordinator uses it."""
+        wizard = (
+            self.env["kpa.membership.end"]
+            .with_user(self.coordinator_a)
+            .create(
+                {
+                    "membership_ids": [Command.set(self.membership_bob.ids)],
+                    "end_type": "excluded",
+                    "date_end": date(2024, 9, 1),
+                    "reason": "Broke the rules.",
+                }
+            )
+        )
+        with self.assertRefused(
+            UserError,
+            "An exclusion is decided by the members: propose an exclusion "
+            "decision about Bob Test",
+        ):
+            wizard.action_confirm()
+        self.assertRecordValues(
+            self.membership_bob,
+            [{"state": "member", "date_end": False, "end_reason": False}],
+        )
 
     def test_exclusion_needs_a_reason(self):
         """Even with its adopted decision, an exclusion says why."""
