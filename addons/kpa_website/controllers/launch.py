@@ -85,7 +85,7 @@ class KpaLaunchRequest(http.Controller):
     def _check_not_sent_yet(self, values):
         """A French message when the same person already asked today, or when
         too many requests came within the last hour; None otherwise."""
-        Lead = request.env["crm.lead"].sudo()
+        leads_sudo = request.env["crm.lead"].sudo()
         now = fields.Datetime.now()
         same_person = []
         if email := email_normalize(values["email"]):
@@ -97,13 +97,13 @@ class KpaLaunchRequest(http.Controller):
             ("create_date", ">=", now - timedelta(days=1)),
         ]
         for condition in same_person:
-            if Lead.search_count(domain + condition, limit=1):
+            if leads_sudo.search_count(domain + condition, limit=1):
                 return request.env._(
                     "We already received your request today. The network will "
                     "contact you soon."
                 )
         if (
-            Lead.search_count(
+            leads_sudo.search_count(
                 [
                     ("kpa_launch_request", "=", True),
                     ("create_date", ">=", now - timedelta(hours=1)),
