@@ -6,6 +6,7 @@ environment, and reads what a user would read on the terminal.
 These tests need no Odoo and no database: they only run subprocesses.
 """
 
+import contextlib
 import importlib.util
 import os
 import shutil
@@ -146,6 +147,42 @@ def test_port_in_use(project, odoo_cache):
     assert not (project / ".local").exists()
 
 
+def test_gevent_port_in_use_with_workers(project, odoo_cache):
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+
+        proc = kpa(
+            project,
+            "run",
+            "--workers",
+            "2",
+            KPA_CACHE_DIR=odoo_cache,
+            KPA_HTTP_PORT=free_port(),
+            KPA_GEVENT_PORT=port,
+        )
+
+    message = one_sentence(proc)
+    assert message.startswith(f"kpa: Port {port} is in use"), message
+    assert f"KPA_GEVENT_PORT={port + 1} ./kpa run" in message
+    assert not (project / ".local").exists()
+
+
+def test_negative_workers(project, odoo_cache):
+    proc = kpa(
+        project,
+        "run",
+        "--workers",
+        "-1",
+        KPA_CACHE_DIR=odoo_cache,
+        KPA_HTTP_PORT=free_port(),
+    )
+
+    message = one_sentence(proc)
+    assert message.startswith("kpa: --workers -1 is not a number of workers"), message
+
+
 def test_port_is_not_a_number(project, odoo_cache):
     proc = kpa(project, "run", KPA_CACHE_DIR=odoo_cache, KPA_HTTP_PORT="80a")
 
@@ -213,3 +250,35 @@ def test_options_after_double_dash_reach_the_program(
 
     assert tool.main(argv) == 0
     assert seen[name] == expected
+
+
+@pytest.mark.parametrize(
+    ("workers", "expected"),
+    [
+        (0, ["--http-port=8169"]),
+        (4, ["--http-port=8169", "--workers=4", "--gevent-port=8172"]),
+    ],
+)
+def test_run_with_workers_serves_with_the_prefork_server(
+    monkeypatch, workers, expected
+):
+    """`./kpa run --workers 4` gives odoo-bin its prefork options: the HTTP
+    workers on KPA_HTTP_PORT, the gevent process on KPA_GEVENT_PORT."""
+    tool = load_tool()
+    monkeypatch.setenv("KPA_HTTP_PORT", "8169")
+    monkeypatch.setenv("KPA_GEVENT_PORT", "8172")
+    seen = {}
+    monkeypatch.setattr(tool, "check_port", lambda port, variable: None)
+    monkeypatch.setattr(tool, "setup", lambda: (Path("/odoo"), Path("/c"), None))
+    monkeypatch.setattr(tool, "setup_lock", contextlib.nullcontext)
+    monkeypatch.setattr(tool, "ensure_run_database", lambda *args: None)
+    monkeypatch.setattr(tool.os, "execv", lambda path, cmd: seen.update(cmd=cmd))
+
+    tool.main(["run", "--workers", str(workers), "--", "--log-level=warn"])
+
+    cmd = seen["cmd"]
+    assert cmd[cmd.index("-d") + 1 : cmd.index("-d") + 3] == [
+        "kpa",
+        "--db-filter=^kpa$",
+    ]
+    assert cmd[cmd.index("-d") + 3 :] == [*expected, "--log-level=warn"]

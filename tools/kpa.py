@@ -338,6 +338,45 @@ def ensure_venv(src):
     stamp.write_text(wanted)
 
 
+def ensure_bench_venv():
+    """The benchmarks' load tool (Locust, requirements-bench.txt) in a
+    virtualenv of its own, .local/bench-venv: it needs newer gevent, Werkzeug
+    and requests than Odoo. Return the path of its `locust` program."""
+    requirements = ROOT / "requirements-bench.txt"
+    venv = LOCAL / "bench-venv"
+    python = venv / "bin" / "python"
+    with setup_lock():
+        wanted = digest(requirements.read_bytes(), sys.version)
+        stamp = venv / ".kpa-stamp"
+        if python.exists() and stamp.exists() and stamp.read_text() == wanted:
+            return venv / "bin" / "locust"
+        if not python.exists():
+            say(f"creating the benchmarks' virtualenv {venv}")
+            base = getattr(sys, "_base_executable", sys.executable)
+            run([base, "-m", "venv", str(venv)])
+        say("installing the load tool (requirements-bench.txt)")
+        proc = run(
+            [
+                str(python),
+                "-m",
+                "pip",
+                "install",
+                "-q",
+                "--disable-pip-version-check",
+                "-r",
+                str(requirements),
+            ],
+            check=False,
+        )
+        if proc.returncode:
+            raise SetupError(
+                "Installing the load tool failed (see pip's lines above): fix what "
+                "pip reports, then run the benchmark again."
+            )
+        stamp.write_text(wanted)
+    return venv / "bin" / "locust"
+
+
 # === POSTGRESQL === #
 
 
@@ -753,21 +792,30 @@ def ensure_run_database(src, conf, dbname):
         stamp.write_text(current)
 
 
-def http_port():
-    value = os.environ.get("KPA_HTTP_PORT", "8069")
+def env_port(name, default, serves):
+    value = os.environ.get(name, str(default))
     try:
         port = int(value)
     except ValueError:
         port = 0
     if not 0 < port < 65536:
         raise SetupError(
-            f"KPA_HTTP_PORT={value} is not a port number: set it to a number "
-            "from 1 to 65535, or unset it to serve on 8069."
+            f"{name}={value} is not a port number: set it to a number "
+            f"from 1 to 65535, or unset it to serve {serves} on {default}."
         )
     return port
 
 
-def check_port(port):
+def http_port():
+    return env_port("KPA_HTTP_PORT", 8069, "the pages")
+
+
+def gevent_port():
+    """The port of Odoo's gevent process (/websocket), with --workers."""
+    return env_port("KPA_GEVENT_PORT", 8072, "the websocket")
+
+
+def check_port(port, variable="KPA_HTTP_PORT"):
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
@@ -776,7 +824,7 @@ def check_port(port):
             raise SetupError(
                 f"Port {port} is in use ({exc.strerror}): stop the program "
                 "listening on it (often another Odoo), or choose another port, "
-                f"e.g. KPA_HTTP_PORT={port + 1} ./kpa run."
+                f"e.g. {variable}={port + 1} ./kpa run."
             ) from exc
 
 
@@ -803,15 +851,42 @@ def setup():
 # === COMMANDS === #
 
 
-def cmd_run(args):
+def serve_options(workers):
+    """odoo-bin options and the ports to check: Odoo's threaded server, or
+    with `workers` > 0 its prefork server (HTTP workers on the HTTP port, a
+    gevent process for /websocket on the gevent port, a cron worker)."""
+    if workers < 0:
+        raise SetupError(
+            f"--workers {workers} is not a number of workers: give 0 (one "
+            "threaded process) or more (Odoo's prefork server), e.g. --workers 4."
+        )
     port = http_port()
-    check_port(port)  # before any download or database work
+    ports = [(port, "KPA_HTTP_PORT")]
+    options = [f"--http-port={port}"]
+    if workers:
+        ports.append((gevent_port(), "KPA_GEVENT_PORT"))
+        options += [f"--workers={workers}", f"--gevent-port={ports[1][0]}"]
+    return options, ports
+
+
+def cmd_run(args):
+    options, ports = serve_options(args.workers)
+    for port, variable in ports:  # before any download or database work
+        check_port(port, variable)
     src, conf, _cluster = setup()
     with setup_lock():
         ensure_run_database(src, conf, args.db)
-    check_port(port)
+    for port, variable in ports:
+        check_port(port, variable)
+    http, *gevent = ports
+    if gevent:
+        say(
+            f"serving Odoo with {args.workers} workers on http://localhost:{http[0]} "
+            f"(pages, e-shop, RPC) and its gevent port {gevent[0][0]} (/websocket, "
+            f"through a reverse proxy)"
+        )
     say(
-        f"serving Odoo on http://localhost:{port} (database '{args.db}', "
+        f"serving Odoo on http://localhost:{http[0]} (database '{args.db}', "
         "login admin / password admin); Ctrl+C stops it"
     )
     cmd = odoo_cmd(
@@ -820,7 +895,7 @@ def cmd_run(args):
         "-d",
         args.db,
         f"--db-filter=^{re.escape(args.db)}$",
-        f"--http-port={port}",
+        *options,
         *args.odoo_args,
     )
     os.execv(cmd[0], cmd)
@@ -1413,6 +1488,8 @@ def cmd_lint(args):
     ]
     if modules:
         commands.append([bindir / "pylint", "--rcfile=.pylintrc-mandatory", *modules])
+        # Each README.rst is what its readme/*.md give, and docutils reads it.
+        commands.append([python_bin(), "tools/readme.py", "--check"])
     else:
         say("no module in addons/ yet: pylint skipped")
     failed = 0
@@ -1505,6 +1582,14 @@ def cmd_screenshots(args):
     return 0
 
 
+def cmd_readme(args):
+    """Write each add-on's README.rst from its readme/*.md (tools/readme.py),
+    with the virtualenv's Python when there is one: its docutils reads them."""
+    python = python_bin() if python_bin().exists() else Path(sys.executable)
+    cmd = [str(python), str(ROOT / "tools" / "readme.py"), *args.modules]
+    return subprocess.run(cmd, cwd=ROOT, check=False).returncode
+
+
 def cmd_bench(args):
     src, conf, _cluster = setup()
     cmd = [
@@ -1528,6 +1613,13 @@ def main(argv=None):
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("run", help="set up, then serve Odoo with the demo network")
     p.add_argument("--db", default=RUN_DB)
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="serve with Odoo's prefork server: N HTTP worker processes on the "
+        "HTTP port and a gevent process for /websocket on KPA_GEVENT_PORT (8072)",
+    )
     p.add_argument(
         "odoo_args", nargs=argparse.REMAINDER, help="extra odoo-bin options, after --"
     )
@@ -1582,7 +1674,10 @@ def main(argv=None):
         "odoo_args", nargs=argparse.REMAINDER, help="extra odoo-bin options, after --"
     )
     p.set_defaults(func=cmd_shell)
-    p = sub.add_parser("lint", help="ruff and pylint-odoo, as configured in the repo")
+    p = sub.add_parser(
+        "lint",
+        help="ruff, pylint-odoo and the README.rst of the add-ons, as configured",
+    )
     p.set_defaults(func=cmd_lint)
     p = sub.add_parser(
         "screenshots",
@@ -1593,6 +1688,11 @@ def main(argv=None):
     )
     p.add_argument("--db", default=RUN_DB)
     p.set_defaults(func=cmd_screenshots)
+    p = sub.add_parser(
+        "readme", help="write each add-on's README.rst from its readme/*.md"
+    )
+    p.add_argument("modules", nargs="*", help="add-ons (default: all)")
+    p.set_defaults(func=cmd_readme)
     p = sub.add_parser("bench", help="benchmarks against plain Odoo (tests/benchmarks)")
     p.add_argument("bench_args", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_bench)

@@ -4,6 +4,7 @@
     ./kpa bench -- --only pages  the benchmarks whose name contains "pages"
     ./kpa bench -- --rounds 60   more measurements per figure
     ./kpa bench -- --fresh       recreate the benchmark databases
+    ./kpa bench -- --only load --duration 60   a one-minute load run
 
 Not part of the tests (pytest collects test_*.py only): timings depend on the
 machine, so the figures are printed, with the goals they are compared to.
@@ -12,7 +13,7 @@ Two databases are made from the project's base database (l10n_fr_account and
 French), without demo data, and kept for the next run (--fresh recreates
 them):
 
-- ``bench_kpa``: kpa_cooperative and kpa_marketplace;
+- ``bench_kpa``: every add-on of addons/ (kpa.MODULES);
 - ``bench_plain``: plain Odoo, website_sale and sale_management only.
 
 Both get the same generated catalogue (by default 30 cooperatives × 20
@@ -27,10 +28,12 @@ in a process of its own. Its module docstring is its title.
 
 import argparse
 import contextlib
+import datetime
 import importlib.util
 import json
 import os
 import re
+import secrets
 import statistics
 import subprocess
 import sys
@@ -39,6 +42,8 @@ import urllib.request
 from http.cookiejar import CookieJar
 from pathlib import Path
 
+from dateutil.relativedelta import relativedelta
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
@@ -46,7 +51,8 @@ sys.path.insert(0, str(ROOT / "tools"))
 import kpa  # noqa: E402  (the project tool: databases, ports, Odoo commands)
 
 DATABASES = {
-    "kpa": ("bench_kpa", ("kpa_cooperative", "kpa_marketplace")),
+    # Every add-on of addons/, as ./kpa installs them.
+    "kpa": ("bench_kpa", kpa.MODULES),
     "plain": ("bench_plain", ("website_sale", "sale_management")),
 }
 # werkzeug's access log line of Odoo: "... HTTP/1.1" 200 - <queries> <sql s> <other s>
@@ -66,13 +72,20 @@ def percentile(values, share):
 
 class OdooServer:
     """An Odoo HTTP server on one database, its access log parsed for query
-    counts."""
+    counts.
 
-    def __init__(self, bench, dbname):
+    With ``workers`` > 0, Odoo's prefork server: that many HTTP worker
+    processes, and its gevent process on a port of its own (no cron).
+    ``options`` are more odoo-bin options (e.g. a replica's db_replica_*).
+    """
+
+    def __init__(self, bench, dbname, workers=0, options=(), name=None):
         self.bench = bench
         self.dbname = dbname
+        self.workers = workers
+        self.options = list(options)
         self.port = kpa.free_port()
-        self.log_path = bench.log_dir / f"{dbname}-server.log"
+        self.log_path = bench.log_dir / f"{name or dbname}-server.log"
         self.process = None
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(CookieJar())
@@ -80,6 +93,15 @@ class OdooServer:
 
     def __enter__(self):
         self.log_path.unlink(missing_ok=True)
+        serving = ["--workers=0"]
+        if self.workers:
+            serving = [
+                f"--workers={self.workers}",
+                f"--gevent-port={kpa.free_port()}",
+                # Odoo's defaults would recycle a worker after 60 s of CPU.
+                "--limit-time-cpu=600",
+                "--limit-time-real=1200",
+            ]
         self.process = subprocess.Popen(
             kpa.odoo_cmd(
                 self.bench.src,
@@ -88,10 +110,12 @@ class OdooServer:
                 self.dbname,
                 f"--db-filter=^{self.dbname}$",
                 f"--http-port={self.port}",
+                "--http-interface=127.0.0.1",
                 "--max-cron-threads=0",
-                "--workers=0",
+                *serving,
                 "--log-level=info",
                 f"--logfile={self.log_path}",
+                *self.options,
             ),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -127,10 +151,25 @@ class OdooServer:
     def query_counts(self, path):
         """Query counts of the requests of `path` logged so far, in order."""
         counts = []
-        for line in self.log_path.read_text(errors="replace").splitlines():
+        for line in self.log_lines():
             match = ACCESS_LOG.search(line)
             if match and match.group(2) == path:
                 counts.append(int(match.group(4)))
+        return counts
+
+    def log_lines(self, start=0):
+        """The server's log lines (from line `start`)."""
+        if not self.log_path.exists():
+            return []
+        return self.log_path.read_text(errors="replace").splitlines()[start:]
+
+    def statuses(self, start=0):
+        """{status: count} of the requests logged (from log line `start`)."""
+        counts = {}
+        for line in self.log_lines(start):
+            match = ACCESS_LOG.search(line)
+            if match:
+                counts[int(match.group(3))] = counts.get(int(match.group(3)), 0) + 1
         return counts
 
 
@@ -198,6 +237,22 @@ class Bench:
         stamp.write_text(json.dumps(wanted))
         return dbname
 
+    def scratch_database(self, key, name):
+        """A fresh copy `name` of the benchmark database `key`, for a benchmark
+        that writes (orders, invoices): the kept databases stay as they are."""
+        source = self.database(key)
+        odoo = self.odoo()
+        odoo.sql_db.close_db(source)
+        odoo.sql_db.close_db(name)
+        kpa.drop_database(self.src, self.conf, name)
+        if kpa.odoo_db(self.src, self.conf, "duplicate", source, name).returncode:
+            raise RuntimeError(f"copying {source} into {name} failed")
+        return name
+
+    def drop_database(self, name):
+        self.odoo().sql_db.close_db(name)
+        kpa.drop_database(self.src, self.conf, name)
+
     def generate_catalogue(self, env, with_cooperatives):
         """N cooperatives × M published services (the plain database gets the
         same products, without cooperative)."""
@@ -260,6 +315,72 @@ class Bench:
             }
         )
 
+    def prepare_shop(self, env, n_cooperatives=None):
+        """Make a benchmark database ready for checkouts: the demo payment
+        provider on, no automatic invoice, an administrator's password for
+        the external API. Return what the HTTP clients need: that password,
+        France's id and the catalogue {cooperative id: [{url, variant_id}]} of
+        the first `n_cooperatives` (all without it)."""
+        company = env.company
+        provider = env.ref("payment.payment_provider_demo")
+        provider.write(
+            {"state": "test", "is_published": True, "company_id": company.id}
+        )
+        provider.payment_method_ids.active = True
+        env["ir.config_parameter"].set_param("sale.automatic_invoice", False)
+        password = secrets.token_urlsafe(12)
+        env.ref("base.user_admin").password = password
+        cooperatives = env["kpa.cooperative"].search(
+            [("is_published", "=", True), ("company_id", "=", company.id)],
+            order="name",
+            limit=n_cooperatives,
+        )
+        catalogue = {}
+        for template in env["product.template"].search(
+            [
+                ("kpa_cooperative_id", "in", cooperatives.ids),
+                ("is_published", "=", True),
+            ],
+            order="name",
+        ):
+            catalogue.setdefault(template.kpa_cooperative_id.id, []).append(
+                {
+                    "url": template.website_url,
+                    "variant_id": template.product_variant_id.id,
+                }
+            )
+        return {
+            "password": password,
+            "country_id": env.ref("base.fr").id,
+            "catalogue": catalogue,
+        }
+
+    def publish_accounts(self, env, months=6, offset=0, cooperatives=None):
+        """Published monthly statements of the `months` months before the last
+        `offset` ones, for each published cooperative (or `cooperatives`),
+        for the public accounts routes to serve."""
+        from odoo.tools import date_utils  # pylint: disable=import-outside-toplevel
+
+        if cooperatives is None:
+            cooperatives = env["kpa.cooperative"].search([("is_published", "=", True)])
+        first = date_utils.start_of(datetime.date.today(), "month")
+        starts = [
+            first - relativedelta(months=n) for n in range(offset + months, offset, -1)
+        ]
+        env["kpa.accounts.publication"].create(
+            [
+                {
+                    "cooperative_id": cooperative.id,
+                    "company_id": cooperative.company_id.id,
+                    "period_type": "month",
+                    "date_from": start,
+                    "date_to": date_utils.end_of(start, "month"),
+                }
+                for cooperative in cooperatives
+                for start in starts
+            ]
+        ).action_publish()
+
     @contextlib.contextmanager
     def environment(self, dbname, uid=None, commit=True):
         """An Odoo environment on `dbname` (superuser unless `uid`)."""
@@ -283,8 +404,8 @@ class Bench:
             self._odoo = odoo
         return self._odoo
 
-    def server(self, dbname):
-        return OdooServer(self, dbname)
+    def server(self, dbname, workers=0, options=(), name=None):
+        return OdooServer(self, dbname, workers=workers, options=options, name=name)
 
     # === REPORT === #
 
@@ -331,6 +452,22 @@ def main(argv=None):
     parser.add_argument("--cooperatives", type=int, default=30)
     parser.add_argument("--services", type=int, default=20)
     parser.add_argument("--fresh", action="store_true", help="recreate the databases")
+    parser.add_argument(
+        "--workers", type=int, default=4, help="Odoo workers of the multi-worker runs"
+    )
+    parser.add_argument(
+        "--customers", type=int, default=20, help="concurrent checkouts: customers"
+    )
+    parser.add_argument(
+        "--duration",
+        type=int,
+        default=600,
+        help="load: seconds of the mixed scenario (the comparison with plain Odoo "
+        "takes a fifth of it on each side)",
+    )
+    parser.add_argument(
+        "--clients", type=int, default=8, help="load: concurrent Locust users"
+    )
     options = parser.parse_args(argv)
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     bench = Bench(options)

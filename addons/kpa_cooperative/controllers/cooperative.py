@@ -96,7 +96,14 @@ class KpaCooperativePages(http.Controller):
 
     # === ROUTES === #
 
-    @http.route("/cooperatives", type="http", auth="public", website=True, sitemap=True)
+    @http.route(
+        "/cooperatives",
+        type="http",
+        auth="public",
+        website=True,
+        readonly=True,
+        sitemap=True,
+    )
     def cooperatives(self, activity=None, **kwargs):
         Cooperative = request.env["kpa.cooperative"].sudo()
         cooperatives_sudo = Cooperative.search(self._published_domain())
@@ -125,6 +132,7 @@ class KpaCooperativePages(http.Controller):
         type="http",
         auth="public",
         website=True,
+        readonly=True,
         sitemap=published_cooperatives_sitemap(),
     )
     def cooperative(self, slug, **kwargs):
@@ -139,6 +147,7 @@ class KpaCooperativePages(http.Controller):
         type="http",
         auth="public",
         website=True,
+        readonly=True,
         sitemap=False,
     )
     def cooperative_logo(self, slug, **kwargs):
@@ -155,6 +164,7 @@ class KpaCooperativePages(http.Controller):
         type="http",
         auth="public",
         website=True,
+        readonly=True,
         sitemap=False,
     )
     def member_photo(self, slug, partner_id, **kwargs):

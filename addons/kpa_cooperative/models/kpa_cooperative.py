@@ -559,6 +559,11 @@ class KpaCooperative(models.Model):
             coop.sudo().write(
                 {"analytic_account_id": account.id, "journal_id": journal.id}
             )
+        # The host's own account, which receives the host fees, comes with its
+        # first cooperative: made at the first posting instead, the first
+        # invoices posted at the same time would all write it on the company
+        # (a serialization failure for each but one).
+        self.company_id._kpa_host_analytic_account()
 
     def _prepare_journal_vals(self):
         """Sales journal values; the code comes from the slug, unique per company."""

@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from odoo import Command, fields
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
@@ -228,6 +230,28 @@ class TestCooperativeInvoicing(KpaCooperativeCommon):
         self.assertEqual(balances[coop_account], 1500.0 - 150.0)
         self.assertEqual(balances[host_account], 150.0)
         self.assertEqual(self.coop_a.analytic_balance, 1350.0)
+
+    def test_host_account_made_with_the_first_cooperative(self):
+        """Posting never writes the host company: invoices posted at the same
+        time would otherwise conflict on its row."""
+        company = self.env["res.company"].create({"name": "New Host"})
+        self.assertFalse(company.kpa_host_analytic_account_id)
+        self.env["kpa.cooperative"].create(
+            {"name": "Coop Nouvelle", "company_id": company.id}
+        )
+        self.assertEqual(company.kpa_host_analytic_account_id.plan_id, self.plan)
+        self.assertEqual(company.kpa_host_analytic_account_id.company_id, company)
+        host_account = self.host.kpa_host_analytic_account_id
+        self.assertTrue(host_account)
+        self.env.flush_all()
+        with patch.object(
+            type(self.env["res.company"]), "write", side_effect=AssertionError
+        ):
+            invoice = self._invoice(self.coop_a)
+        self.assertEqual(
+            set(invoice.kpa_host_fee_line_ids.mapped(self.column)),
+            {host_account, self.coop_a.analytic_account_id},
+        )
 
     def test_host_fee_reversed_by_credit_note(self):
         invoice = self._invoice(self.coop_a)

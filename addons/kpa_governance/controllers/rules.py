@@ -15,6 +15,7 @@ class KpaCooperativeRulesPages(KpaCooperativePages):
         type="http",
         auth="public",
         website=True,
+        readonly=True,
         sitemap=published_cooperatives_sitemap(
             "/rules", [("rule_ids.state", "=", "adopted")]
         ),

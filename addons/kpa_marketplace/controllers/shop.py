@@ -136,15 +136,19 @@ class KpaWebsiteSale(WebsiteSale):
         # cooperatives (published, of this host) and activities may be shown.
         Cooperative = request.env["kpa.cooperative"].sudo()
         Activity = request.env["kpa.activity"].sudo()
-        cooperative_ids = [cooperative.id for cooperative in cooperative_counts]
-        activity_ids = [activity.id for activity in activity_counts]
+        cooperatives = Cooperative.browse(c.id for c in cooperative_counts)
+        activities = Activity.browse(a.id for a in activity_counts)
+        # Only what the facets and the product cards show: not the other
+        # columns (descriptions, in every language) of every cooperative and
+        # activity, on every /shop page.
+        cooperatives.fetch(["name", "slug", "is_published"])
+        activities.fetch(["name", "sequence"])
         cooperatives_sudo = [
             (cooperative, cooperative_counts[cooperative])
-            for cooperative in Cooperative.browse(cooperative_ids)
+            for cooperative in cooperatives
         ]
         activities_sudo = [
-            (activity, activity_counts[activity])
-            for activity in Activity.browse(activity_ids)
+            (activity, activity_counts[activity]) for activity in activities
         ]
         shop_url = request.env["ir.http"]._url_for("/shop")
         return {

@@ -232,6 +232,7 @@ class KpaAccountsPages(KpaCooperativePages):
         type="http",
         auth="public",
         website=True,
+        readonly=True,
         sitemap=published_cooperatives_sitemap("/accounts"),
     )
     def accounts(self, slug, **kwargs):
@@ -247,6 +248,7 @@ class KpaAccountsPages(KpaCooperativePages):
         type="http",
         auth="public",
         website=True,
+        readonly=True,
         sitemap=False,
     )
     def accounts_json(self, slug, **kwargs):
@@ -261,6 +263,7 @@ class KpaAccountsPages(KpaCooperativePages):
         type="http",
         auth="public",
         website=True,
+        readonly=True,
         sitemap=False,
     )
     def accounts_csv(self, slug, **kwargs):
@@ -288,6 +291,7 @@ class KpaAccountsPages(KpaCooperativePages):
         type="http",
         auth="public",
         website=True,
+        readonly=True,
         sitemap=False,
     )
     def network_accounts_json(self, **kwargs):
