@@ -6,7 +6,14 @@ class KpaNetworkAccounts(http.Controller):
     """“Comptes ouverts”: the latest published accounts of every published
     cooperative of the website's host structure, in one page."""
 
-    @http.route("/accounts", type="http", auth="public", website=True, sitemap=True)
+    @http.route(
+        "/accounts",
+        type="http",
+        auth="public",
+        website=True,
+        sitemap=True,
+        readonly=True,
+    )
     def network_accounts(self, **kwargs):
         website = request.website
         statements = website._kpa_latest_statements()

@@ -139,6 +139,8 @@ class KpaLaunchRequest(http.Controller):
         website=True,
         methods=["GET", "POST"],
         sitemap=True,
+        # Showing the form writes nothing: a read replica may serve it.
+        readonly=lambda controller: request.httprequest.method == "GET",
     )
     def launch_request(self, **params):
         if request.httprequest.method != "POST":
@@ -163,7 +165,12 @@ class KpaLaunchRequest(http.Controller):
         return request.redirect("/launch/thanks", code=303)
 
     @http.route(
-        "/launch/thanks", type="http", auth="public", website=True, sitemap=False
+        "/launch/thanks",
+        type="http",
+        auth="public",
+        website=True,
+        sitemap=False,
+        readonly=True,
     )
     def launch_request_thanks(self, **params):
         return request.render("kpa_website.launch_request_thanks_page")
