@@ -1,6 +1,7 @@
 import csv
 import io
 import json
+from decimal import Decimal
 
 from odoo import http
 from odoo.http import request
@@ -224,9 +225,38 @@ class KpaAccountsPages(KpaCooperativePages):
             "has_balance": any("closing_balance" in e["amounts"] for e in entries),
             # The last publication vouches for all those before it.
             "last_hash": entries[-1]["data"]["content_hash"] if entries else None,
+            # The text alternative of the chart: its figures, and a sentence.
+            "chart_rows": current,
+            "chart_summary": self._chart_summary(current, money),
             "currency": currency,
             "host": cooperative_sudo.company_id.name,
         }
+
+    def _chart_summary(self, current, money):
+        """What the chart shows, in one sentence: its periods and its totals."""
+        if not current:
+            return ""
+        totals = {
+            key: money(sum(Decimal(entry["data"][key]) for entry in current))
+            for key in AMOUNT_KEYS
+        }
+        if len(current) == 1:
+            return request.env._(
+                "One published period, %(period)s: revenue %(revenue)s, expenses "
+                "%(expenses)s, host fee %(host_fee)s, result %(result)s.",
+                period=current[0]["period"],
+                **totals,
+            )
+        return request.env._(
+            "%(count)s published periods, from %(first)s to %(last)s. In all: "
+            "revenue %(revenue)s, expenses %(expenses)s, host fee %(host_fee)s, "
+            "result %(result)s. Result of the latest period: %(latest)s.",
+            count=len(current),
+            first=current[0]["period"],
+            last=current[-1]["period"],
+            latest=current[-1]["money"]["result"],
+            **totals,
+        )
 
     # === ROUTES === #
 

@@ -27,8 +27,7 @@ class TestAccountsPublic(KpaAccountsCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.website = cls.env.ref("website.default_website")
-        cls.website.company_id = cls.host
+        cls.website = cls._setup_host_website()
 
     def _call(self, model, method, *args, **kwargs):
         """A JSON-RPC call as the web client makes it: (result, error message)."""
@@ -119,6 +118,32 @@ class TestAccountsPublic(KpaAccountsCommon, HttpCase):
         self.assertEqual(
             [data[key] for key in ("revenue", "expenses", "host_fee", "result")],
             ["1200.00", "300.00", "120.00", "780.00"],
+        )
+
+    def test_chart_has_a_text_alternative(self):
+        """The figures of the chart are also in a table, and a sentence says
+        what the chart shows: nothing is told by the drawing alone."""
+        self._publish(period=(date(2025, 2, 1), date(2025, 2, 28)))
+        self._publish()
+        page = self._get(f"/cooperatives/{self.coop_a.slug}/accounts").text
+        summary = re.search(
+            r'<p id="o_kpa_chart_summary"[^>]*>([^<]*)</p>', page
+        ).group(1)
+        february, march = self._month(date(2025, 2, 1)), self._month(date(2025, 3, 1))
+        self.assertIn(f"2 published periods, from {february} to {march}.", summary)
+        # Revenue 500 + 1,430, expenses 90 + 600, host fee 50 + 135, result
+        # 360 + 695; the result of March.
+        for amount in ("1,930.00", "690.00", "185.00", "1,055.00", "695.00"):
+            self.assertIn(amount, summary)
+        self.assertIn('aria-describedby="o_kpa_chart_summary"', page)
+        table = page[page.index("o_kpa_chart_table") : page.index("</table>")]
+        rows = re.findall(
+            r"<tr>\s*<th scope=\"row\"[^>]*>([^<]*)</th>(.*?)</tr>", table, re.S
+        )
+        self.assertEqual([row[0] for row in rows], [february, march])
+        self.assertEqual(
+            re.findall(r"([\d,]+\.\d\d)", rows[0][1]),
+            ["500.00", "90.00", "50.00", "360.00"],
         )
 
     def test_page_json_csv_of_published_statements(self):
