@@ -691,54 +691,56 @@ def odoo_db(src, conf, *args):
     )
 
 
-def ensure_base_template(src, conf):
-    """A database with Odoo's modules that ours build on, and French, made
-    once and copied for every new database (saves a minute each time)."""
-    wanted = digest(odoo_version(src), src, BASE_MODULES, LANG)
-    stamp = LOCAL / f"{BASE_TEMPLATE}.stamp"
-    states = module_states(conf, BASE_TEMPLATE)
+def ensure_base_template(src, conf, name=BASE_TEMPLATE, lang=LANG):
+    """A database with Odoo's modules that ours build on, and French (`lang`;
+    none: Odoo's source language only), made once and copied for every new
+    database (saves a minute each time)."""
+    wanted = digest(odoo_version(src), src, BASE_MODULES, lang or "")
+    stamp = LOCAL / f"{name}.stamp"
+    states = module_states(conf, name)
     if (
         states is not None
         and all(states.get(m) == "installed" for m in BASE_MODULES)
         and stamp.exists()
         and stamp.read_text() == wanted
     ):
-        return
+        return wanted
     say(
-        f"preparing the base database ({', '.join(BASE_MODULES)} and French, "
-        "about a minute)"
+        f"preparing the base database '{name}' ({', '.join(BASE_MODULES)}"
+        f"{' and French' if lang else ''}, about a minute)"
     )
-    drop_database(src, conf, BASE_TEMPLATE)
+    drop_database(src, conf, name)
     started = time.monotonic()
     proc = run(
         odoo_cmd(
             src,
             conf,
             "-d",
-            BASE_TEMPLATE,
+            name,
             "-i",
             ",".join(BASE_MODULES),
-            f"--load-language={LANG}",
+            *([f"--load-language={lang}"] if lang else []),
             "--stop-after-init",
             "--log-level=warn",
         ),
         check=False,
     )
     if proc.returncode:
-        drop_database(src, conf, BASE_TEMPLATE)
+        drop_database(src, conf, name)
         raise SetupError(
             "Preparing the base database failed (the log above says why): check "
             "that ODOO_SRC is a complete Odoo 18.0 tree, then run the command again."
         )
     stamp.write_text(wanted)
     say(f"base database ready in {time.monotonic() - started:.0f} s")
+    return wanted
 
 
-def new_database(src, conf, dbname):
-    """A fresh copy of the base database (dropping any former one)."""
-    ensure_base_template(src, conf)
+def new_database(src, conf, dbname, template=BASE_TEMPLATE, lang=LANG):
+    """A fresh copy of a base database (dropping any former one)."""
+    ensure_base_template(src, conf, template, lang)
     drop_database(src, conf, dbname)
-    if odoo_db(src, conf, "duplicate", BASE_TEMPLATE, dbname).returncode:
+    if odoo_db(src, conf, "duplicate", template, dbname).returncode:
         raise SetupError(
             f"Copying the base database into '{dbname}' failed: run "
             "'./kpa stop' then the command again."
@@ -1004,6 +1006,11 @@ PEER_SUITES = (
     "website_sale_stock",
     "website_sale_collect",
 )
+# The base database of the comparison: the project's (Odoo's modules that
+# ours build on) in Odoo's source language, as Odoo's tests expect; with
+# French as the users' language, dozens of them fail with and without us
+# (they compare English messages), which hides what we might break.
+PEER_BASE = "kpa_peer_base"
 PEER_WITH = "kpa_peer_with"
 PEER_WITHOUT = "kpa_peer_without"
 # Tests that fail only with us are run once more, alone; beyond this many, the
@@ -1193,7 +1200,7 @@ def run_peer_tests(src, conf, dbname, modules, tags, log_path):
     run as each module is installed, post_install ones once all are."""
     say(f"Odoo's tests {tags} while installing into '{dbname}' (log: {log_path})")
     started = time.monotonic()
-    new_database(src, conf, dbname)
+    new_database(src, conf, dbname, PEER_BASE, lang=None)
     # Only what the base database lacks: `-i` on an installed module loads its
     # data and demo data again (account's demo then fails).
     states = module_states(conf, dbname) or {}
@@ -1247,8 +1254,7 @@ def cmd_peer(args):
     suites = list(PEER_SUITES)
     tags = args.tags or ",".join(f"/{suite}" for suite in suites)
     with setup_lock():
-        ensure_base_template(src, conf)
-    base = (LOCAL / f"{BASE_TEMPLATE}.stamp").read_text()
+        base = ensure_base_template(src, conf, PEER_BASE, lang=None)
     cache = LOCAL / f"peer-without-{digest(base, *modules, tags)[:16]}.json"
     with_us = run_peer_tests(
         src, conf, PEER_WITH, [*modules, *manifests], tags, logs / "peer-with.log"
