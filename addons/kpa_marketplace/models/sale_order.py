@@ -9,6 +9,8 @@ from odoo.tools import format_list
 # Lines are grouped by the id of their cooperative; this key groups the lines
 # that go to the host structure's own order.
 HOST = 0
+# Context key of the confirmation of the orders split off a quotation.
+SPLIT_CONFIRM = "kpa_split_confirm"
 # Fields a split order takes from the quotation it comes from.
 SPLIT_COPIED_FIELDS = (
     "company_id",
@@ -120,12 +122,14 @@ class SaleOrder(models.Model):
     def _compute_kpa_cooperative_id(self):
         for order in self:
             if order.state not in ("draft", "sent"):
+                # A confirmed (or cancelled) order keeps the cooperative it was
+                # confirmed for, and so its journal.
+                order.kpa_cooperative_id = order.kpa_cooperative_id
                 continue
+            # A quotation is its only cooperative's; one mixing cooperatives,
+            # or selling none (the host's own products), has none.
             cooperatives = order.order_line.product_id.kpa_cooperative_id
-            if len(cooperatives) == 1:
-                order.kpa_cooperative_id = cooperatives
-            elif cooperatives:
-                order.kpa_cooperative_id = False
+            order.kpa_cooperative_id = cooperatives if len(cooperatives) == 1 else False
 
     @api.depends("order_line.product_id")
     def _compute_kpa_several_cooperatives(self):
@@ -199,18 +203,17 @@ class SaleOrder(models.Model):
 
     def action_confirm(self):
         """Confirm each quotation as one order per cooperative."""
+        if self.env.context.get(SPLIT_CONFIRM):
+            # Orders split off a quotation, confirmed with it: not split again.
+            return super().action_confirm()
         for order in self:
             error = order._confirmation_error_message()
             if error:
                 raise UserError(error)
         split_orders = self._kpa_split_by_cooperative()
         res = super().action_confirm()
-        if split_orders:
-            # The split is bookkeeping of the quotation the user may confirm:
-            # the other cooperatives' orders are confirmed whatever the user's
-            # rights on them.
-            super(SaleOrder, split_orders).action_confirm()
-        (self | split_orders.with_env(self.env))._kpa_notify_coordinators()
+        split_orders._kpa_confirm_split_orders()
+        (self | split_orders)._kpa_notify_coordinators()
         return res
 
     def action_view_kpa_linked_orders(self):
@@ -301,7 +304,7 @@ class SaleOrder(models.Model):
         The lines move with one write per new order, so the number of queries
         grows with the number of cooperatives, not with lines × cooperatives.
 
-        :return: the new quotations, in superuser mode
+        :return: the new quotations, in the environment of the quotations
         """
         plans = []
         for order in self.filtered(lambda o: o.state in ("draft", "sent")):
@@ -313,7 +316,7 @@ class SaleOrder(models.Model):
             main_key = HOST if HOST in groups else next(iter(groups))
             plans.append((order, main_key, groups))
         if not plans:
-            return self.browse().sudo()
+            return self.browse()
         cooperatives = (
             self.env["kpa.cooperative"]
             .sudo()
@@ -330,6 +333,9 @@ class SaleOrder(models.Model):
         # to-do for their coordinators, who then follow them (see
         # _kpa_notify_coordinators); the customer follows them on confirmation.
         # No creation message, assignment email or follower each, here.
+        # Superuser: the user confirms a quotation they may confirm; the orders
+        # of its other cooperatives belong to those cooperatives' coordinators,
+        # whom the user may not reach (record rules), and get its lines.
         new_orders = iter(
             self.env["sale.order"]
             .sudo()
@@ -366,7 +372,25 @@ class SaleOrder(models.Model):
             created |= splits
         # The payments of the quotation now cover the split orders too.
         (self | created).invalidate_recordset(["amount_paid"])
-        return created.with_env(self.env).sudo()
+        return created.with_env(self.env)
+
+    def _kpa_confirm_split_orders(self):
+        """Confirm the orders just split off the quotations being confirmed,
+        each through the whole confirmation of sale.order (every module's own:
+        event registrations, deliveries, loyalty points...), as the user who
+        confirms the quotations."""
+        orders = self.with_context(**{SPLIT_CONFIRM: True})
+        if not orders:
+            return
+        allowed = orders._filtered_access("write")
+        allowed.action_confirm()
+        others = orders - allowed
+        if others:
+            # A coordinator confirms a quotation they handle, which also sold
+            # other cooperatives' services: the orders of those cooperatives,
+            # split off it for their own coordinators, are confirmed with it
+            # although the coordinator may not handle them.
+            others.sudo().action_confirm()
 
     def _kpa_check_host_lines(self, host_lines):
         """The host's order may not be negative: a discount on a cart mixing

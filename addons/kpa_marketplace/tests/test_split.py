@@ -1,6 +1,9 @@
+from contextlib import contextmanager
+from unittest.mock import patch
+
 from odoo import Command
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import KpaMarketplaceCommon
 
@@ -336,6 +339,107 @@ class TestCartSplit(KpaMarketplaceCommon):
             order.order_line = [
                 Command.create({"product_id": self.service_b1.product_variant_id.id})
             ]
+
+    # === CONFIRMATION OF THE SPLIT ORDERS === #
+
+    @contextmanager
+    def _recording_confirmations(self):
+        """Record the orders confirmed through the whole action_confirm of
+        sale.order (as a module loaded after the marketplace sees them), with
+        the superuser flag of their environment."""
+        Order = type(self.env["sale.order"])
+        original = Order.action_confirm
+        confirmed = []
+
+        def action_confirm(orders):
+            confirmed.extend((order, orders.env.su) for order in orders)
+            return original(orders)
+
+        with patch.object(Order, "action_confirm", action_confirm):
+            yield confirmed
+
+    def test_split_orders_are_confirmed_through_the_whole_chain(self):
+        order = self._quotation(
+            [(self.service_a1, 1), (self.service_b1, 1), (self.host_product, 1)]
+        )
+        salesperson = self.env["res.users"].create(
+            {
+                "name": "Salesperson Test",
+                "login": "kpa_salesperson_all",
+                "email": "kpa_salesperson_all@example.com",
+                "company_id": self.host.id,
+                "company_ids": [Command.set(self.host.ids)],
+                "groups_id": [
+                    Command.set(
+                        self.env.ref("sales_team.group_sale_salesman_all_leads").ids
+                    )
+                ],
+            }
+        )
+        with self._recording_confirmations() as confirmed:
+            order.with_user(salesperson).action_confirm()
+        orders = self._all_orders(order)
+        self.assertEqual(len(orders), 3)
+        # Each order went through every module's confirmation, once, as the
+        # salesperson (who may handle them all), not as superuser.
+        self.assertEqual(sorted(o.id for o, _su in confirmed), sorted(orders.ids))
+        self.assertEqual({su for _o, su in confirmed}, {False})
+        self.assertEqual(set(orders.mapped("state")), {"sale"})
+
+    def test_coordinator_confirms_other_cooperatives_orders_only_as_bookkeeping(self):
+        quotation = (
+            self.env["sale.order"]
+            .with_user(self.coordinator_a)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "order_line": [
+                        Command.create(
+                            {"product_id": self.service_a1.product_variant_id.id}
+                        ),
+                        Command.create(
+                            {"product_id": self.service_b1.product_variant_id.id}
+                        ),
+                    ],
+                }
+            )
+        )
+        with self._recording_confirmations() as confirmed:
+            quotation.action_confirm()
+        order_b = quotation.sudo().kpa_split_order_ids
+        # The coordinator's own order is confirmed with their rights; B's order,
+        # which they may not handle, only with the superuser's.
+        self.assertEqual(
+            {order.id: su for order, su in confirmed},
+            {quotation.id: False, order_b.id: True},
+        )
+        self.assertEqual(order_b.state, "sale")
+
+    # === COOPERATIVE OF A QUOTATION === #
+
+    def test_quotation_without_cooperative_lines_has_no_cooperative(self):
+        order = self._quotation([(self.service_a1, 1)])
+        self.assertEqual(order.kpa_cooperative_id, self.coop_a)
+        with Form(order) as form:
+            with form.order_line.edit(0) as line:
+                line.product_id = self.host_product.product_variant_id
+        self.assertFalse(order.kpa_cooperative_id)
+        order.action_confirm()
+        invoice = order._create_invoices()
+        self.assertFalse(invoice.kpa_cooperative_id)
+        self.assertFalse(invoice.journal_id.kpa_cooperative_id)
+        invoice.action_post()
+        self.assertEqual(invoice.state, "posted")
+        # A confirmed order keeps its cooperative whatever happens to its lines.
+        confirmed = self._quotation([(self.service_b1, 1)])
+        confirmed.action_confirm()
+        confirmed.order_line = [
+            Command.create({"product_id": self.host_product.product_variant_id.id})
+        ]
+        confirmed.order_line.filtered(
+            lambda line: line.product_id == self.service_b1.product_variant_id
+        ).product_uom_qty = 0
+        self.assertEqual(confirmed.kpa_cooperative_id, self.coop_b)
 
     # === NOTIFICATIONS === #
 
