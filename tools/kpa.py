@@ -726,9 +726,7 @@ def create_database(src, conf, dbname):
 def ensure_run_database(src, conf, dbname):
     stamp = LOCAL / f"{dbname}.addons-sha256"
     states = module_states(conf, dbname)
-    if states is not None and any(
-        states.get(m) != "installed" for m in MODULES + APPS
-    ):
+    if states is not None and any(states.get(m) != "installed" for m in MODULES + APPS):
         say(f"the database '{dbname}' is incomplete: creating it again")
         drop_database(src, conf, dbname)
         states = None
