@@ -33,9 +33,76 @@ class TestDemoNetwork(TransactionCase):
         for cooperative in cooperatives:
             self.assertEqual(cooperative.journal_id.company_id, self.opteos)
             self.assertTrue(cooperative.analytic_account_id)
-        website = self.env.ref("website.default_website")
+        website = self.env.ref(REF % "website_network_demo")
         self.assertEqual(website.company_id, self.opteos)
         self.assertEqual(website.default_lang_id.code, "fr_FR")
+        self.assertEqual(website.pricelist_id.currency_id.name, "EUR")
+
+    def test_localhost_lands_on_the_network_website(self):
+        """http://localhost:8069, which `./kpa run` serves, is the network's
+        website; any other address (127.0.0.1, as in tests) is Odoo's."""
+        Website = self.env["website"]
+        network = self.env.ref(REF % "website_network_demo")
+        default = self.env.ref("website.default_website")
+        self.assertEqual(Website._get_current_website_id("localhost:8069"), network.id)
+        self.assertEqual(Website._get_current_website_id("localhost:8070"), network.id)
+        self.assertEqual(Website._get_current_website_id("127.0.0.1:8069"), default.id)
+        self.assertEqual(Website._get_current_website_id(""), default.id)
+        self.assertEqual(network.get_base_url(), "http://localhost:8069")
+
+    def _on_sale(self, website):
+        """The products a visitor finds in the website's e-shop."""
+        domain = website.with_context(website_id=website.id).sale_product_domain()
+        return self.env["product.template"].search(
+            [
+                *domain,
+                ("is_published", "=", True),
+                ("company_id", "in", [False, website.company_id.id]),
+            ]
+        )
+
+    def test_network_shop_sells_the_cooperatives_services(self):
+        network = self.env.ref(REF % "website_network_demo")
+        on_sale = self._on_sale(network)
+        self.assertTrue(on_sale)
+        self.assertEqual(on_sale.kpa_cooperative_id.company_id, self.opteos)
+        self.assertFalse(on_sale.filtered(lambda p: not p.kpa_cooperative_id))
+        self.assertEqual(
+            self.env["payment.provider"]
+            .search(
+                [
+                    ("company_id", "=", self.opteos.id),
+                    ("state", "=", "test"),
+                    ("is_published", "=", True),
+                ]
+            )
+            .code,
+            "demo",
+        )
+
+    def test_odoo_demo_left_in_place(self):
+        """Odoo's demo-based tests rely on its main company, website, users,
+        products, pricelists and payment provider: the network adds to them."""
+        main = self.env.ref("base.main_company")
+        default = self.env.ref("website.default_website")
+        self.assertEqual(default.company_id, main)
+        self.assertNotEqual(default.name, "KPA-Cité")
+        self.assertEqual(main.currency_id, self.env.ref("base.USD"))
+        for login in ("admin", "demo"):
+            user = self.env["res.users"].search([("login", "=", login)])
+            self.assertEqual(user.company_id, main, login)
+        self.assertIn(self.opteos, self.env.ref("base.user_admin").company_ids)
+        desk = self.env.ref("product.product_product_4_product_template")
+        self.assertTrue(desk.is_published)
+        on_odoo_shop = self._on_sale(default)
+        self.assertIn(desk, on_odoo_shop)
+        self.assertFalse(on_odoo_shop.kpa_cooperative_id)
+        odoo_pricelists = self.env["product.pricelist"].search(
+            [("company_id", "=", main.id)]
+        )
+        self.assertTrue(odoo_pricelists)
+        self.assertLessEqual(odoo_pricelists.website_id, default)
+        self.assertEqual(self.env.ref("payment.payment_provider_demo").company_id, main)
 
     def test_the_cooperatives_of_the_network(self):
         self.assertRecordValues(

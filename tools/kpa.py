@@ -9,6 +9,7 @@ Every set-up problem ends with one sentence saying what to do (exit status 2).
 """
 
 import argparse
+import ast
 import contextlib
 import fcntl
 import hashlib
@@ -902,7 +903,318 @@ def run_pytest(conf, dbname, paths, extra, junit):
     return total - failed - skipped, failed
 
 
+# === ODOO'S OWN TESTS, WITH AND WITHOUT OURS (./kpa test --peer) === #
+
+# Odoo's test suites run by `./kpa test --peer`: the apps our add-ons extend.
+PEER_SUITES = (
+    "sale",
+    "sale_management",
+    "website_sale",
+    "sale_loyalty",
+    "website_sale_loyalty",
+    "event_sale",
+    "website_event_sale",
+    "sale_stock",
+    "website_sale_stock",
+    "website_sale_collect",
+)
+PEER_WITH = "kpa_peer_with"
+PEER_WITHOUT = "kpa_peer_without"
+# Tests that fail only with us are run once more, alone; beyond this many, the
+# difference is not a matter of chance and they are not run again.
+PEER_RETRY_MAX = 40
+
+PEER_LOG_LINE = re.compile(
+    r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (?P<level>[A-Z]+) \S+ "
+    r"(?P<logger>[\w.]+): (?P<message>.*)$"
+)
+PEER_CLASS_ERROR = re.compile(
+    r"^(?P<method>\w+) \(odoo\.addons\.(?P<module>\w+)\.tests\.[\w.]*?(?P<cls>\w+)\)$"
+)
+
+
+def our_addons():
+    """{name: manifest} of the installable add-ons of addons/."""
+    manifests = {}
+    for path in sorted(ADDONS.glob("*/__manifest__.py")):
+        manifest = ast.literal_eval(path.read_text())
+        if manifest.get("installable", True):
+            manifests[path.parent.name] = manifest
+    return manifests
+
+
+def peer_odoo_modules(manifests):
+    """Odoo's modules installed in both databases: the suites' modules and
+    what our add-ons depend on, so that the two differ by ours only."""
+    deps = {
+        dep
+        for manifest in manifests.values()
+        for dep in manifest.get("depends", ())
+        if dep not in manifests
+    }
+    return sorted(set(PEER_SUITES) | deps)
+
+
+def parse_peer_log(text):
+    """Per-suite results of an Odoo test log (`--log-level=info`).
+
+    Return ``(suites, summary)``: ``suites`` maps a module to
+    ``{"run": [test ids], "skipped": set, "failures": {test id: [labels]},
+    "errors": {test id: [labels]}}``; ``summary`` is Odoo's own last line
+    ``(failed, errors, run)``, or None when the runner stopped before it.
+    A test id is ``Class.method`` (``Class.setUpClass`` for an error that
+    stopped a whole class); a subtest's failure counts for its test.
+    """
+    suites = {}
+
+    def suite(module):
+        return suites.setdefault(
+            module, {"run": [], "skipped": set(), "failures": {}, "errors": {}}
+        )
+
+    summary = None
+    for line in text.splitlines():
+        match = PEER_LOG_LINE.match(line)
+        if not match:
+            continue
+        # Odoo ends some messages with a space ("Starting X.test ... ").
+        logger, message = match["logger"], match["message"].rstrip()
+        if logger == "odoo.tests.result":
+            found = re.match(
+                r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading", message
+            )
+            if found:
+                summary = tuple(map(int, found.groups()))
+            continue
+        kind, _, rest = message.partition(": ")
+        if match["level"] == "ERROR" and kind in ("FAIL", "ERROR"):
+            label = rest.strip()
+            class_error = PEER_CLASS_ERROR.match(label)
+            if class_error:
+                module = class_error["module"]
+                test = f"{class_error['cls']}.{class_error['method']}"
+            else:
+                found = re.match(r"odoo\.addons\.(\w+)\.tests\b", logger)
+                if not found:
+                    continue
+                module = found[1]
+                test = label.removeprefix("Subtest ").split(" ")[0]
+            bucket = suite(module)["failures" if kind == "FAIL" else "errors"]
+            bucket.setdefault(test, []).append(label)
+            continue
+        found = re.match(r"odoo\.addons\.(\w+)\.tests\b", logger)
+        if not found or match["level"] != "INFO":
+            continue
+        if message.startswith("Starting ") and message.endswith(" ..."):
+            suite(found[1])["run"].append(message[len("Starting ") : -len(" ...")])
+        elif message.startswith("skipped "):
+            test = message[len("skipped ") :].split(" : ")[0].strip()
+            suite(found[1])["skipped"].add(test)
+    return suites, summary
+
+
+def peer_counts(results):
+    """{module: (run, passed, failed, errors, skipped)} of parse_peer_log."""
+    counts = {}
+    for module, result in results.items():
+        run_ids = set(result["run"])
+        broken = set(result["failures"]) | set(result["errors"])
+        counts[module] = (
+            len(result["run"]),
+            len(run_ids - broken - result["skipped"]),
+            len(result["failures"]),
+            len(result["errors"]),
+            len(result["skipped"] & run_ids),
+        )
+    return counts
+
+
+def peer_failing(results):
+    """{(module, test id): "FAIL" or "ERROR"} of parse_peer_log."""
+    failing = {}
+    for module, result in results.items():
+        for test in result["failures"]:
+            failing[module, test] = "FAIL"
+        for test in result["errors"]:
+            failing[module, test] = "ERROR"
+    return failing
+
+
+def peer_test_tag(module, test):
+    """The --test-tags spec that runs one test (or one class) again."""
+    cls, _, method = test.partition(".")
+    if method == "setUpClass" or not method:
+        return f"/{module}:{cls}"
+    return f"/{module}:{cls}.{method}"
+
+
+def format_peer_report(with_us, without_us, suites, retried=None):
+    """The comparison table and the lists of tests, as printed lines."""
+    retried = retried or {}
+    counts = {"with": peer_counts(with_us), "without": peer_counts(without_us)}
+    header = ("run", "passed", "failed", "errors", "skipped")
+    width = max([len("suite"), len("total"), *map(len, suites)])
+    lines = [
+        f"{'':{width}}  {'with our add-ons':^38}   {'without':^38}",
+        f"{'suite':{width}}  "
+        + " ".join(f"{h:>7}" for h in header)
+        + "   "
+        + " ".join(f"{h:>7}" for h in header),
+    ]
+    totals = {side: [0] * 5 for side in counts}
+    for module in suites:
+        row = []
+        for side in ("with", "without"):
+            values = counts[side].get(module, (0, 0, 0, 0, 0))
+            totals[side] = [a + b for a, b in zip(totals[side], values, strict=True)]
+            row.append(" ".join(f"{value:>7}" for value in values))
+        lines.append(f"{module:{width}}  {row[0]}   {row[1]}")
+    lines.append(
+        f"{'total':{width}}  "
+        + " ".join(f"{value:>7}" for value in totals["with"])
+        + "   "
+        + " ".join(f"{value:>7}" for value in totals["without"])
+    )
+    failing_with, failing_without = peer_failing(with_us), peer_failing(without_us)
+    only_with = sorted(set(failing_with) - set(failing_without))
+    confirmed = [key for key in only_with if retried.get(key, True)]
+    unstable = [key for key in only_with if not retried.get(key, True)]
+    both = sorted(set(failing_with) & set(failing_without))
+    only_without = sorted(set(failing_without) - set(failing_with))
+    sections = (
+        ("Tests that fail only with our add-ons", confirmed, failing_with),
+        (
+            "Tests that failed only with our add-ons, then passed when run "
+            "again alone (unstable, not counted as ours)",
+            unstable,
+            failing_with,
+        ),
+        ("Tests that fail with and without our add-ons", both, failing_with),
+        ("Tests that fail only without our add-ons", only_without, failing_without),
+    )
+    for title, keys, kinds in sections:
+        if not keys and title != sections[0][0]:
+            continue
+        lines.append("")
+        lines.append(f"{title}: {len(keys)}")
+        lines.extend(f"  {kinds[key]:5} {key[0]}: {key[1]}" for key in keys)
+    return lines, confirmed
+
+
+def run_peer_tests(src, conf, dbname, modules, tags, log_path):
+    """Install `modules` into a fresh copy of the base database with Odoo's
+    runner testing `tags`, as Odoo's and the OCA's CI do: at_install tests
+    run as each module is installed, post_install ones once all are."""
+    say(f"Odoo's tests {tags} while installing into '{dbname}' (log: {log_path})")
+    started = time.monotonic()
+    new_database(src, conf, dbname)
+    # Only what the base database lacks: `-i` on an installed module loads its
+    # data and demo data again (account's demo then fails).
+    states = module_states(conf, dbname) or {}
+    missing = [module for module in modules if states.get(module) != "installed"]
+    cmd = odoo_cmd(
+        src,
+        conf,
+        "-d",
+        dbname,
+        "-i",
+        ",".join(missing),
+        "--test-enable",
+        f"--test-tags={tags}",
+        f"--http-port={free_port()}",
+        "--stop-after-init",
+        "--max-cron-threads=0",
+        "--log-level=info",
+    )
+    shown = re.compile(
+        r" ERROR \S+ \S+: (FAIL|ERROR): |odoo\.tests\.result: | CRITICAL "
+    )
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(
+            cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
+        )
+        for line in proc.stdout:
+            log.write(line)
+            if shown.search(line):
+                print(f"  {line.rstrip()}", flush=True)
+        proc.wait()
+    results, summary = parse_peer_log(log_path.read_text(errors="replace"))
+    say(f"'{dbname}': {time.monotonic() - started:.0f} s")
+    if summary is None:
+        raise SetupError(
+            f"Odoo's runner stopped on '{dbname}' before its test report (exit "
+            f"status {proc.returncode}): read {log_path}, then run the command again."
+        )
+    return results
+
+
+def cmd_peer(args):
+    """./kpa test --peer: Odoo's own tests of the apps we extend, on two
+    databases that differ only by our add-ons (and their demo data)."""
+    started = time.monotonic()
+    src, conf, _cluster = setup()
+    ensure_chrome()
+    logs = LOCAL / "logs"
+    logs.mkdir(exist_ok=True)
+    manifests = our_addons()
+    modules = peer_odoo_modules(manifests)
+    suites = list(PEER_SUITES)
+    tags = args.tags or ",".join(f"/{suite}" for suite in suites)
+    with setup_lock():
+        ensure_base_template(src, conf)
+    base = (LOCAL / f"{BASE_TEMPLATE}.stamp").read_text()
+    cache = LOCAL / f"peer-without-{digest(base, *modules, tags)[:16]}.json"
+    with_us = run_peer_tests(
+        src, conf, PEER_WITH, [*modules, *manifests], tags, logs / "peer-with.log"
+    )
+    if cache.exists() and not args.fresh:
+        say(f"results without our add-ons: those of an earlier run ({cache.name})")
+        without_us = json.loads(cache.read_text())
+        for result in without_us.values():
+            result["skipped"] = set(result["skipped"])
+    else:
+        without_us = run_peer_tests(
+            src, conf, PEER_WITHOUT, modules, tags, logs / "peer-without.log"
+        )
+        cache.write_text(
+            json.dumps(
+                {
+                    module: {**result, "skipped": sorted(result["skipped"])}
+                    for module, result in without_us.items()
+                }
+            )
+        )
+    failing_without = peer_failing(without_us)
+    only_with = sorted(set(peer_failing(with_us)) - set(failing_without))
+    retried = {}
+    if 0 < len(only_with) <= PEER_RETRY_MAX:
+        say(f"{len(only_with)} test(s) failed only with our add-ons: once more, alone")
+        again = run_peer_tests(
+            src,
+            conf,
+            PEER_WITH,
+            [*modules, *manifests],
+            ",".join(dict.fromkeys(peer_test_tag(*key) for key in only_with)),
+            logs / "peer-with-again.log",
+        )
+        failing_again = peer_failing(again)
+        retried = {key: key in failing_again for key in only_with}
+    found = set(with_us) | set(without_us)
+    if args.tags:
+        suites = sorted(found)
+    else:
+        suites += sorted(found - set(suites))
+    lines, confirmed = format_peer_report(with_us, without_us, suites, retried)
+    lines.append("")
+    lines.append(f"whole --peer run: {time.monotonic() - started:.0f} s")
+    (logs / "peer-report.txt").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines), flush=True)
+    return 1 if confirmed else 0
+
+
 def cmd_test(args):
+    if args.peer:
+        return cmd_peer(args)
     src, conf, _cluster = setup()
     if not args.no_http:
         ensure_chrome()
@@ -1078,6 +1390,17 @@ def main(argv=None):
     )
     p.add_argument("--no-http", action="store_true", help="skip the Odoo runner part")
     p.add_argument("--no-pytest", action="store_true", help="skip the pytest-odoo part")
+    p.add_argument(
+        "--peer",
+        action="store_true",
+        help="run Odoo's own tests of the apps we extend, with and without our "
+        "add-ons, and compare (long; --tags narrows them)",
+    )
+    p.add_argument(
+        "--fresh",
+        action="store_true",
+        help="with --peer: rebuild Odoo's databases and rerun the tests without us",
+    )
     p.add_argument("paths", nargs="*", help="pytest paths (default: every test folder)")
     p.add_argument(
         "--pytest-args",

@@ -20,8 +20,7 @@ class TestAccountsPublic(KpaAccountsCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.website = cls.env.ref("website.default_website")
-        cls.website.company_id = cls.host
+        cls.website = cls._setup_host_website()
 
     def _call(self, model, method, *args, **kwargs):
         """A JSON-RPC call as the web client makes it: (result, error message)."""
