@@ -73,6 +73,7 @@ class SaleOrder(models.Model):
         compute="_compute_kpa_cooperative_id",
         store=True,
         readonly=False,
+        precompute=True,
         index="btree_not_null",
         check_company=True,
         help="The cooperative whose services this order sells; its coordinators "
