@@ -37,6 +37,9 @@ ADDONS = ROOT / "addons"
 MODULES = (
     "kpa_cooperative",
     "kpa_marketplace",
+    "kpa_marketplace_event",
+    "kpa_marketplace_stock",
+    "kpa_marketplace_collect",
     "kpa_marketplace_loyalty",
 )
 # Odoo's apps the demo sells with (the bridges kpa_marketplace_* install
