@@ -1,0 +1,3 @@
+from . import event_event
+from . import product_template
+from . import sale_order
