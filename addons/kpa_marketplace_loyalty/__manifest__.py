@@ -10,6 +10,9 @@
     "license": "AGPL-3",
     "development_status": "Beta",
     "depends": ["kpa_marketplace", "website_sale_loyalty"],
+    "demo": [
+        "demo/loyalty_program_demo.xml",
+    ],
     "auto_install": True,
     "installable": True,
 }
