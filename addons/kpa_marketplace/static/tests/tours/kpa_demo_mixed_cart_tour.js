@@ -29,21 +29,12 @@ registry.category("web_tour.tours").add("kpa_demo_mixed_cart", {
             run: "click",
         },
         {
-            content: "The attendee is the customer",
-            trigger: ".modal form#attendee_registration input[name*='1-name']",
-            run: "edit Camille Test",
-        },
-        {
-            trigger: ".modal form#attendee_registration input[name*='1-email']",
-            run: "edit camille@example.com",
-        },
-        {
-            trigger: ".modal form#attendee_registration input[name*='1-phone']",
-            run: "edit 0600000000",
+            content: "The attendee is the customer, as the form fills it in",
+            trigger: ".modal.modal_shown.show form#attendee_registration input[name*='1-email']",
         },
         {
             content: "Go on to the cart",
-            trigger: ".modal form#attendee_registration button[type=submit]",
+            trigger: ".modal.modal_shown.show form#attendee_registration button[type=submit]",
             run: "click",
         },
         {
@@ -115,7 +106,11 @@ registry.category("web_tour.tours").add("kpa_demo_mixed_cart", {
             content: "The cart can be split between the cooperatives",
             trigger: "body:not(:has(.o_kpa_cart_split_error))",
         },
-        tourUtils.goToCheckout(),
+        {
+            content: "Checkout",
+            trigger: 'a[href*="/shop/checkout"]',
+            run: "click",
+        },
         {
             content: "Collected in store",
             trigger: 'input[name="o_delivery_radio"][data-delivery-type="in_store"]:checked',
@@ -124,8 +119,26 @@ registry.category("web_tour.tours").add("kpa_demo_mixed_cart", {
             content: "Each cooperative's order is collected at its place: the Labo 140",
             trigger: 'b[name="o_pickup_location_name"]:contains("Labo 140")',
         },
-        tourUtils.confirmOrder(),
-        ...tourUtils.payWithDemo(),
+        {
+            content: "Confirm the order",
+            trigger: 'a[href*="/shop/confirm_order"]',
+            run: "click",
+        },
+        {
+            content: "Pay with the demo payment provider",
+            trigger: 'input[name="o_payment_radio"][data-payment-method-code="demo"]',
+            run: "click",
+        },
+        {
+            content: "Enter a card number",
+            trigger: 'input[name="customer_input"]',
+            run: "edit 4242424242424242",
+        },
+        tourUtils.pay(),
+        {
+            content: "The payment covers the three orders",
+            trigger: ".oe_website_sale_tx_status .card.alert-success",
+        },
         {
             content: "The confirmation lists one order per cooperative",
             trigger: ".o_kpa_confirmation_orders tr.o_kpa_confirmation_order:nth-child(3)",
