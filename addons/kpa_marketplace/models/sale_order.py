@@ -4,7 +4,7 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_round, format_list
+from odoo.tools import SQL, float_round, format_list
 
 # Lines are grouped by the id of their cooperative; this key groups the lines
 # that go to the host structure's own order.
@@ -548,6 +548,7 @@ class SaleOrder(models.Model):
             for key in plan[0]
             if key != main_key
         ]
+        self._kpa_name_split_orders(vals_list)
         # The split orders are announced by a message on the quotation and a
         # to-do for their coordinators, who then follow them (see
         # _kpa_notify_coordinators); the customer follows them on confirmation.
@@ -571,7 +572,7 @@ class SaleOrder(models.Model):
             for name in LINE_FIELDS_KEPT_ON_SPLIT
             if name in Line._fields
         ]
-        share_prices, share_vals = [], []
+        share_prices, share_vals, split_messages = [], [], {}
         for order, main_key, (groups, shares) in plans:
             options = defaultdict(lambda: self.env["sale.order.option"].sudo())
             for option in order.sale_order_option_ids:
@@ -601,8 +602,11 @@ class SaleOrder(models.Model):
                 .sudo()
                 .union(*(order_of[key] for key in groups if key != main_key))
             )
-            order._kpa_post_split_message(splits)
+            split_messages[order.id] = order._kpa_split_message(splits)
             created |= splits
+        # A note on each quotation split, without notification: the orders
+        # are announced to their coordinators by a to-do.
+        self.browse(list(split_messages))._message_log_batch(bodies=split_messages)
         # A shared line keeps its first owner's share; the others get theirs
         # in lines of their own (a few per cart: one per discount and tax).
         for line, price in share_prices:
@@ -639,6 +643,42 @@ class SaleOrder(models.Model):
             # split off it for their own coordinators, are confirmed with it
             # although the coordinator may not handle them.
             others.sudo().action_confirm()
+
+    def _kpa_name_split_orders(self, vals_list):
+        """Give the new orders their numbers from the sales orders' sequence
+        of their company, drawn at once (sale.order.create draws them one by
+        one, two queries each). Left to sale.order.create when the sequence
+        has no gaps or dated ranges."""
+        by_company = defaultdict(list)
+        for vals in vals_list:
+            by_company[vals["company_id"]].append(vals)
+        for company_id, company_vals in by_company.items():
+            # The numbers of sales orders, which sale.order.create draws for
+            # whoever creates an order.
+            sequence = (
+                self.env["ir.sequence"]
+                .sudo()
+                .search(
+                    [
+                        ("code", "=", "sale.order"),
+                        ("company_id", "in", [company_id, False]),
+                    ],
+                    order="company_id",
+                    limit=1,
+                )
+            )
+            if sequence.implementation != "standard" or sequence.use_date_range:
+                continue
+            self.env.cr.execute(
+                SQL(
+                    "SELECT nextval(%s) FROM generate_series(1, %s)",
+                    f"ir_sequence_{sequence.id:03d}",
+                    len(company_vals),
+                )
+            )
+            numbers = [number for (number,) in self.env.cr.fetchall()]
+            for vals, number in zip(company_vals, numbers, strict=True):
+                vals["name"] = sequence.get_next_char(number)
 
     def _kpa_lines_of(self, key, plan):
         """The lines the order of `key` will hold, its shares included."""
@@ -712,7 +752,8 @@ class SaleOrder(models.Model):
         apps move what follows the lines: registrations, pickup points,
         loyalty points)."""
 
-    def _kpa_post_split_message(self, split_orders):
+    def _kpa_split_message(self, split_orders):
+        """The note that tells which orders this quotation was split into."""
         self.ensure_one()
         links = Markup(", ").join(
             Markup('<a href="#" data-oe-model="sale.order" data-oe-id="%s">%s</a> (%s)')
@@ -723,15 +764,12 @@ class SaleOrder(models.Model):
             )
             for order in split_orders
         )
-        self.message_post(
-            body=Markup("%s %s")
-            % (
-                self.env._(
-                    "This quotation mixed several cooperatives: it was split into "
-                    "one order per cooperative:"
-                ),
-                links,
-            )
+        return Markup("%s %s") % (
+            self.env._(
+                "This quotation mixed several cooperatives: it was split into "
+                "one order per cooperative:"
+            ),
+            links,
         )
 
     def _kpa_notify_coordinators(self):
