@@ -17,6 +17,15 @@ class SaleOrder(models.Model):
                 order.warehouse_id = place
         return res
 
+    def _kpa_prepare_split_order_vals(self, key, lines):
+        """An order split off a quotation delivers from its cooperative's
+        place, or else from the quotation's warehouse (given, not computed
+        again for each new order)."""
+        vals = super()._kpa_prepare_split_order_vals(key, lines)
+        place = self.env["kpa.cooperative"].sudo().browse(key).warehouse_id
+        vals["warehouse_id"] = (place or self.warehouse_id).id
+        return vals
+
     def _get_cart_and_free_qty(self, product, line=None):
         """A cooperative's goods are counted in its own stock place."""
         cart_qty, free_qty = super()._get_cart_and_free_qty(product, line=line)
