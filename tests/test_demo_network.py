@@ -5,8 +5,12 @@ purpose (the test database is created with them, as the run database is).
 
 import hashlib
 import json
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
 
 from odoo.tests import TransactionCase, tagged
+from odoo.tools import date_utils
 
 REF = "kpa_cooperative.%s"
 
@@ -193,6 +197,26 @@ class TestDemoNetwork(TransactionCase):
             limit=1,
         )
         self.assertTrue(publication, "La Cape has published accounts")
+        # The month before last, published by the host accountant from the
+        # documents posted in the demo: two invoices, a credit note, a bill.
+        self.assertEqual(
+            publication.published_uid, self.env.ref(REF % "user_accountant_opteos_demo")
+        )
+        self.assertEqual(
+            publication.date_from,
+            date_utils.start_of(date.today() - relativedelta(months=2), "month"),
+        )
+        self.assertEqual(publication.revenue, 680.0 + 690.0 - 30.0)
+        self.assertEqual(publication.expenses, 210.0 + 150.0)
+        self.assertEqual(
+            set(publication.line_ids.mapped("category")),
+            {
+                "revenue.sales",
+                "expenses.purchases",
+                "expenses.external_services",
+                "host_fee",
+            },
+        )
         document = publication._open_data_document(self.la_cape, publication)
         published = document["publications"][0]
         unhashed = {k: v for k, v in published.items() if k != "content_hash"}

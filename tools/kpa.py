@@ -33,15 +33,18 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCAL = ROOT / ".local"
 VENV = ROOT / ".venv"
 ADDONS = ROOT / "addons"
-# Our add-ons: installed, updated (-u) and tested in the demo and test databases.
-MODULES = (
-    "kpa_cooperative",
-    "kpa_marketplace",
-    "kpa_marketplace_event",
-    "kpa_marketplace_stock",
-    "kpa_marketplace_collect",
-    "kpa_marketplace_loyalty",
-)
+
+
+def our_modules():
+    """Every installable add-on of addons/, by name: what ./kpa installs."""
+    names = []
+    for manifest in sorted(ADDONS.glob("*/__manifest__.py")):
+        if ast.literal_eval(manifest.read_text()).get("installable", True):
+            names.append(manifest.parent.name)
+    return tuple(names)
+
+
+MODULES = our_modules()
 # Odoo's apps the demo sells with (the bridges kpa_marketplace_* install
 # themselves with them), and the demo payment provider of the demo and the
 # browser tests: installed with our add-ons, never updated by ./kpa.
@@ -1279,6 +1282,87 @@ def cmd_test(args):
     return 1 if failed else 0
 
 
+def module_dependencies(name):
+    """The add-ons of addons/ that `name` needs, itself included."""
+    needed, todo = set(), [name]
+    while todo:
+        module = todo.pop()
+        manifest = ADDONS / module / "__manifest__.py"
+        if module in needed or not manifest.is_file():
+            continue
+        needed.add(module)
+        todo += ast.literal_eval(manifest.read_text()).get("depends", [])
+    return needed
+
+
+def cmd_alone(args):
+    """Each add-on on a fresh database of its own, with only what it declares:
+    it installs, and its own tests pass there (Odoo's runner, every test of the
+    module, browser tours included)."""
+    unknown = sorted(set(args.modules) - set(MODULES))
+    if unknown:
+        raise SetupError(
+            f"{', '.join(unknown)}: not an add-on of addons/ (they are: "
+            f"{', '.join(MODULES)})."
+        )
+    src, conf, _cluster = setup()
+    ensure_chrome()
+    logs = LOCAL / "logs"
+    logs.mkdir(exist_ok=True)
+    rows, failed_modules = [], []
+    for module in args.modules or MODULES:
+        dbname = f"kpa_alone_{module}"
+        drop_database(src, conf, dbname)
+        say(f"{module}: install on the new, empty database '{dbname}', then its tests")
+        started = time.monotonic()
+        passed, failed = run_odoo_logged(
+            odoo_cmd(
+                src,
+                conf,
+                "-d",
+                dbname,
+                "-i",
+                module,
+                "--test-enable",
+                f"--test-tags=/{module}",
+                f"--http-port={free_port()}",
+                "--stop-after-init",
+                "--max-cron-threads=0",
+                "--log-level=info",
+            ),
+            logs / f"{dbname}.log",
+        )
+        log_text = (logs / f"{dbname}.log").read_text(errors="replace")
+        if "demo data failed to install" in log_text:
+            say(f"{module}: its demo data (or a dependency's) failed to install")
+            failed += 1
+        states = module_states(conf, dbname) or {}
+        ours = {
+            m for m, state in states.items() if m in MODULES and state == "installed"
+        }
+        expected = module_dependencies(module)
+        if ours != expected:
+            say(
+                f"{module}: installed {', '.join(sorted(ours)) or 'nothing'}, "
+                f"expected {', '.join(sorted(expected))}"
+            )
+            failed += 1
+        rows.append((module, sorted(ours), passed, failed, time.monotonic() - started))
+        if failed:
+            failed_modules.append(module)
+        if not args.keep_db:
+            drop_database(src, conf, dbname)
+    print(f"\n{'add-on':24} {'passed':>7} {'failed':>7} {'time':>7}  add-ons installed")
+    for module, installed, passed, failed, seconds in rows:
+        print(
+            f"{module:24} {passed:7} {failed:7} {seconds:6.0f}s  {', '.join(installed)}"
+        )
+    total_passed = sum(row[2] for row in rows)
+    total_failed = sum(row[3] for row in rows)
+    print(f"{total_passed} passed, {total_failed} failed", flush=True)
+    return 1 if total_failed else 0
+
+
 def cmd_setup(args):
     src, conf, _cluster = setup()
     say(f"ready: Odoo {src}, config {conf}")
@@ -1412,6 +1496,15 @@ def main(argv=None):
         help="extra pytest options, e.g. --pytest-args -k slug -x",
     )
     p.set_defaults(func=cmd_test)
+    p = sub.add_parser(
+        "alone",
+        help="install each add-on alone on a new database and run its own tests",
+    )
+    p.add_argument("modules", nargs="*", help="add-ons to check (default: all)")
+    p.add_argument(
+        "--keep-db", action="store_true", help="keep the databases kpa_alone_<add-on>"
+    )
+    p.set_defaults(func=cmd_alone)
     p = sub.add_parser("setup", help="only set up (venv, Odoo, PostgreSQL)")
     p.set_defaults(func=cmd_setup)
     p = sub.add_parser("stop", help="stop the project's PostgreSQL cluster")

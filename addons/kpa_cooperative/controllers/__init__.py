@@ -1,4 +1,2 @@
 from . import cooperative
 from . import portal
-from . import rules
-from . import accounts

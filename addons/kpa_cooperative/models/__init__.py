@@ -8,11 +8,3 @@ from . import account_journal
 from . import account_analytic_line
 from . import account_move
 from . import res_users
-from . import kpa_cooperative_governance
-from . import kpa_rule
-from . import kpa_decision
-from . import kpa_membership_governance
-from . import kpa_contribution
-from . import kpa_resource
-from . import kpa_training
-from . import kpa_accounts_publication

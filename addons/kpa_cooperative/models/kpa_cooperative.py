@@ -155,17 +155,6 @@ class KpaCooperative(models.Model):
         help="Free licence of the content the cooperative publishes: its rules and "
         "its accounts.",
     )
-    accounts_period = fields.Selection(
-        [("month", "Monthly"), ("quarter", "Quarterly"), ("year", "Yearly")],
-        string="Accounts published",
-        default="month",
-        required=True,
-        help="At the end of each such period, a draft statement of the accounts is "
-        "prepared for the host accountants to review and publish.",
-    )
-    accounts_publication_count = fields.Integer(
-        compute="_compute_accounts_publication_count", string="Accounts"
-    )
 
     _sql_constraints = [
         (
@@ -258,15 +247,6 @@ class KpaCooperative(models.Model):
         )
         for coop in self:
             coop.analytic_balance = balances.get(coop.analytic_account_id, 0.0)
-
-    def _compute_accounts_publication_count(self):
-        counts = dict(
-            self.env["kpa.accounts.publication"]._read_group(
-                [("cooperative_id", "in", self.ids)], ["cooperative_id"], ["__count"]
-            )
-        )
-        for coop in self:
-            coop.accounts_publication_count = counts.get(coop, 0)
 
     def _compute_website_url(self):
         for coop in self:
@@ -491,18 +471,6 @@ class KpaCooperative(models.Model):
                 "pivot_column_groupby": ["date:month"],
             },
         }
-
-    def action_view_accounts_publications(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "kpa_cooperative.kpa_accounts_publication_action"
-        )
-        action["domain"] = [("cooperative_id", "=", self.id)]
-        action["context"] = {
-            "default_cooperative_id": self.id,
-            "default_company_id": self.company_id.id,
-        }
-        return action
 
     # === BUSINESS METHODS === #
 

@@ -1,3 +1,4 @@
+from contextlib import contextmanager
 from datetime import date
 
 from odoo import Command
@@ -224,3 +225,65 @@ class KpaCooperativeCommon(AccountTestInvoicingCommon):
                 },
             ]
         )
+
+
+class KpaPortalMemberCommon(KpaCooperativeCommon):
+    """The network of KpaCooperativeCommon, with a member who uses the portal.
+
+    coop_a also has portal_member_user (a portal user, Paula, member of coop_a
+    since 2024-04-01). _create_members adds members to a cooperative;
+    assertRefused checks the error a user reads.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.portal_member_user = new_test_user(
+            cls.env,
+            login="kpa_portal_member",
+            groups="base.group_portal,kpa_cooperative.group_kpa_member",
+            company_id=cls.host.id,
+            company_ids=[Command.set(cls.host.ids)],
+            email="kpa_portal_member@example.com",
+        )
+        cls.member_paula = cls.portal_member_user.partner_id
+        cls.member_paula.write(
+            {"name": "Paula Test", "kpa_birthdate": date(1999, 9, 9)}
+        )
+        cls.membership_paula = cls.env["kpa.membership"].create(
+            {
+                "partner_id": cls.member_paula.id,
+                "cooperative_id": cls.coop_a.id,
+                "state": "member",
+                "date_start": date(2024, 4, 1),
+            }
+        )
+
+    @classmethod
+    def _create_members(cls, cooperative, count, prefix="Member"):
+        partners = cls.env["res.partner"].create(
+            [
+                {"name": f"{prefix} {index} Test", "kpa_birthdate": date(1990, 1, 1)}
+                for index in range(count)
+            ]
+        )
+        cls.env["kpa.membership"].create(
+            [
+                {
+                    "partner_id": partner.id,
+                    "cooperative_id": cooperative.id,
+                    "state": "member",
+                    "date_start": date(2024, 1, 1),
+                }
+                for partner in partners
+            ]
+        )
+        return partners
+
+    @contextmanager
+    def assertRefused(self, exception, regex):
+        """The error a user reads, and nothing written: Odoo's assertRaises
+        rolls the savepoint back, then the message is checked."""
+        with self.assertRaises(exception) as catcher:
+            yield catcher
+        self.assertRegex(str(catcher.exception.args[0]), regex)

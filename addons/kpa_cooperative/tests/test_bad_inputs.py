@@ -113,18 +113,6 @@ class TestBadInputs(KpaCooperativeCommon):
                 "Ageless Test has no birthdate: enter it on their contact",
             ),
             (
-                "exclusion without a decision",
-                lambda: self.end_wizard(
-                    self.membership_bob,
-                    end_type="excluded",
-                    date_end=date(2024, 9, 1),
-                    reason="Broke the rules.",
-                ).action_confirm(),
-                UserError,
-                "An exclusion is decided by the members: propose an exclusion "
-                "decision about Bob Test",
-            ),
-            (
                 "end before start",
                 lambda: self.end_wizard(
                     self.membership_bob,

@@ -12,7 +12,7 @@ MODULE = "kpa_cooperative"
 @tagged("post_install", "-at_install")
 class TestFrenchTranslationFile(FrenchTranslationFileChecks, TransactionCase):
     module = MODULE
-    minimum_terms = 500
+    minimum_terms = 300
 
 
 @tagged("post_install", "-at_install")

@@ -145,28 +145,6 @@ class TestMembership(KpaCooperativeCommon):
 
     # === END OF MEMBERSHIP === #
 
-    def test_exclusion_needs_a_decision(self):
-        """Members decide exclusions (see test_decision): no one is excluded
-        from a form or by a coordinator alone, whatever the reason given."""
-        for reason in (False, "Broke the rule of welcome, twice."):
-            with (
-                self.subTest(reason=reason),
-                self.assertRaises(UserError) as caught,
-                self.env.cr.savepoint(),
-            ):
-                self.membership_bob.with_user(self.coordinator_a)._close(
-                    "excluded", date(2024, 9, 1), reason
-                )
-            self.assertEqual(
-                caught.exception.args[0],
-                "An exclusion is decided by the members: propose an exclusion "
-                "decision about Bob Test; once adopted, applying it closes the "
-                "membership.",
-            )
-        self.assertRecordValues(
-            self.membership_bob, [{"state": "member", "date_end": False}]
-        )
-
     def test_dates_in_order(self):
         with self.assertRaises(ValidationError) as caught, self.env.cr.savepoint():
             self.membership_bob._close("left", date(2024, 1, 31), "Too early.")

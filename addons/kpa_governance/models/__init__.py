@@ -1,0 +1,4 @@
+from . import kpa_rule
+from . import kpa_decision
+from . import kpa_cooperative
+from . import kpa_membership

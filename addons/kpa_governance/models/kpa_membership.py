@@ -1,0 +1,151 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+
+class KpaMembership(models.Model):
+    """Memberships change through the decisions of the members: an admission
+    may, an exclusion must, come from an adopted decision."""
+
+    _inherit = "kpa.membership"
+
+    admission_decision_id = fields.Many2one(
+        "kpa.decision",
+        string="Admitted by",
+        readonly=True,
+        copy=False,
+        ondelete="restrict",
+        tracking=True,
+    )
+    exclusion_decision_id = fields.Many2one(
+        "kpa.decision",
+        string="Excluded by",
+        readonly=True,
+        copy=False,
+        ondelete="restrict",
+        tracking=True,
+    )
+    decision_ids = fields.One2many(
+        "kpa.decision", "membership_id", string="Decisions about this membership"
+    )
+    decision_count = fields.Integer(compute="_compute_decision_count")
+
+    # === COMPUTE METHODS === #
+
+    def _compute_decision_count(self):
+        counts = dict(
+            self.env["kpa.decision"]._read_group(
+                [("membership_id", "in", self.ids)], ["membership_id"], ["__count"]
+            )
+        )
+        for membership in self:
+            membership.decision_count = counts.get(membership, 0)
+
+    # === CONSTRAINT METHODS === #
+
+    @api.constrains("state", "exclusion_decision_id", "admission_decision_id")
+    def _check_decisions(self):
+        for membership in self:
+            for decision, kind in (
+                (membership.exclusion_decision_id, "exclusion"),
+                (membership.admission_decision_id, "admission"),
+            ):
+                if decision and (
+                    decision.decision_type != kind
+                    or decision.membership_id != membership
+                    or decision.state != "closed"
+                    or decision.outcome != "adopted"
+                ):
+                    raise ValidationError(
+                        self.env._(
+                            "The decision “%(decision)s” is not an adopted %(kind)s "
+                            "decision about %(person)s in %(cooperative)s.",
+                            decision=decision.name,
+                            kind=dict(
+                                decision._fields[
+                                    "decision_type"
+                                ]._description_selection(self.env)
+                            )[kind].lower(),
+                            person=membership.partner_id.name,
+                            cooperative=membership.cooperative_id.name,
+                        )
+                    )
+            if membership.state == "excluded" and not membership.exclusion_decision_id:
+                raise ValidationError(membership._exclusion_needs_decision_message())
+
+    # === ACTION METHODS === #
+
+    def action_propose_admission(self):
+        return self._action_propose_decision("admission")
+
+    def action_propose_exclusion(self):
+        return self._action_propose_decision("exclusion")
+
+    def action_view_decisions(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._(
+                "Decisions about %(person)s", person=self.partner_id.name
+            ),
+            "res_model": "kpa.decision",
+            "view_mode": "list,form",
+            "domain": [("membership_id", "=", self.id)],
+            "context": {
+                "default_membership_id": self.id,
+                "default_cooperative_id": self.cooperative_id.id,
+            },
+        }
+
+    # === BUSINESS METHODS === #
+
+    def _close(self, state, date, reason, decision=None):
+        """An exclusion closes memberships only through the adopted exclusion
+        decision about them; a departure needs none."""
+        if state == "excluded":
+            if not decision:
+                raise UserError(self._exclusion_needs_decision_message())
+            self.write({"exclusion_decision_id": decision.id})
+        return super()._close(state, date, reason)
+
+    def _exclusion_needs_decision_message(self):
+        return self.env._(
+            "An exclusion is decided by the members: propose an exclusion decision "
+            "about %(people)s; once adopted, applying it closes the membership.",
+            people=", ".join(self.partner_id.mapped("name")),
+        )
+
+    def _action_propose_decision(self, kind):
+        self.ensure_one()
+        expected = {"admission": "candidate", "exclusion": "member"}[kind]
+        if self.state != expected:
+            raise UserError(
+                self.env._(
+                    "%(person)s is not a %(state)s of %(cooperative)s.",
+                    person=self.partner_id.name,
+                    state=dict(self._fields["state"]._description_selection(self.env))[
+                        expected
+                    ].lower(),
+                    cooperative=self.cooperative_id.name,
+                )
+            )
+        decision = self.decision_ids.filtered(
+            lambda d: d.decision_type == kind and d.state != "closed"
+        )[:1]
+        if not decision:
+            title = {
+                "admission": self.env._(
+                    "Admission of %(person)s", person=self.partner_id.name
+                ),
+                "exclusion": self.env._(
+                    "Exclusion of %(person)s", person=self.partner_id.name
+                ),
+            }[kind]
+            decision = self.env["kpa.decision"].create(
+                {
+                    "name": title,
+                    "cooperative_id": self.cooperative_id.id,
+                    "decision_type": kind,
+                    "membership_id": self.id,
+                }
+            )
+        return decision._get_form_action()

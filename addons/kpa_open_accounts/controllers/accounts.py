@@ -1,0 +1,280 @@
+import csv
+import io
+import json
+
+from odoo import http
+from odoo.http import request
+from odoo.tools.misc import format_date, formatLang, get_lang
+
+from odoo.addons.kpa_cooperative.controllers.cooperative import (
+    KpaCooperativePages,
+    published_cooperatives_sitemap,
+)
+
+from .. import open_data
+
+AMOUNT_KEYS = ("revenue", "expenses", "host_fee", "result")
+PUBLICATION_FIELDS = [
+    "cooperative_id",
+    "date_from",
+    "date_to",
+    "state",
+    "content_json",
+    "content_hash",
+    "published_content_hash",
+    "published_date",
+    "create_date",
+    "licence",
+    "supersedes_id",
+    "superseded_by_id",
+    "company_id",
+]
+CSV_COLUMNS = (
+    "cooperative",
+    "date_from",
+    "date_to",
+    "state",
+    "published_on",
+    "category",
+    "label",
+    "amount",
+    "content_hash",
+    "supersedes",
+)
+
+
+class KpaAccountsPages(KpaCooperativePages):
+    """Open accounts of the cooperatives: only published (or superseded)
+    statements, read from their frozen open data; never a draft."""
+
+    # === HELPERS === #
+
+    def _publications_sudo(self, cooperatives_sudo):
+        """Public statements of these cooperatives, oldest period first."""
+        return (
+            request.env["kpa.accounts.publication"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("cooperative_id", "in", cooperatives_sudo.ids),
+                    ("state", "in", open_data.PUBLIC_STATES),
+                ],
+                PUBLICATION_FIELDS,
+                order="date_from, date_to, published_date, id",
+            )
+        )
+
+    def _document(self, cooperative_sudo, publications_sudo):
+        return request.env["kpa.accounts.publication"]._open_data_document(
+            cooperative_sudo, publications_sudo
+        )
+
+    def _json_response(self, data, filename):
+        body = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+        return request.make_response(
+            body,
+            headers=[
+                ("Content-Type", "application/json; charset=utf-8"),
+                ("Content-Length", str(len(body))),
+                ("Content-Disposition", f'inline; filename="{filename}"'),
+                ("Access-Control-Allow-Origin", "*"),
+                ("Cache-Control", "public, max-age=300"),
+            ],
+        )
+
+    def _money_formatter(self, currency):
+        """A function amount -> "1 234,50 €" in the visitor's language, fast
+        enough for the hundreds of amounts of a page."""
+        lang = get_lang(request.env)
+        if lang.grouping != "[3,0]":
+            return lambda amount: formatLang(
+                request.env, float(amount), currency_obj=currency
+            )
+        digits = currency.decimal_places
+        table = str.maketrans({",": lang.thousands_sep or "", ".": lang.decimal_point})
+
+        def money(amount):
+            value = float(amount)
+            text = f"{abs(value):,.{digits}f}".translate(table)
+            if currency.position == "after":
+                text = f"{text}\N{NO-BREAK SPACE}{currency.symbol}"
+            else:
+                text = f"{currency.symbol}\N{NO-BREAK SPACE}{text}"
+            return f"-{text}" if value < 0 else text
+
+        return money
+
+    @staticmethod
+    def _csv_amount(amount):
+        """Amounts in the French way: decimal comma, no thousands separator."""
+        return amount.replace(".", ",")
+
+    def _csv_body(self, document):
+        """The same lines as accounts.json, for a spreadsheet in French locale:
+        ";" separator, decimal comma, UTF-8 with a byte order mark."""
+        output = io.StringIO()
+        writer = csv.writer(output, delimiter=";", lineterminator="\r\n")
+        writer.writerow(CSV_COLUMNS)
+        slug = document["cooperative"]["slug"]
+        for publication in document["publications"]:
+            for line in publication["lines"]:
+                writer.writerow(
+                    (
+                        slug,
+                        publication["date_from"],
+                        publication["date_to"],
+                        publication["state"],
+                        publication["published_on"],
+                        line["category"],
+                        line["label"],
+                        self._csv_amount(line["amount"]),
+                        publication["content_hash"],
+                        publication["supersedes"] or "",
+                    )
+                )
+        return ("\ufeff" + output.getvalue()).encode("utf-8")
+
+    def _page_values(self, cooperative_sudo, publications_sudo):
+        currency = cooperative_sudo.company_id.currency_id
+        money = self._money_formatter(currency)
+        period_label = request.env["kpa.accounts.period"]._labeler()
+
+        by_hash = {p.content_hash: p for p in publications_sudo}
+        entries = []
+        for publication in publications_sudo:
+            data = publication._open_data_object()
+            entries.append(
+                {
+                    "id": publication.id,
+                    "period": period_label(publication.date_from, publication.date_to),
+                    "data": data,
+                    # The open data's ISO dates, as the visitor's language writes them.
+                    "dates": {
+                        key: format_date(request.env, data[key]) if data[key] else ""
+                        for key in ("date_from", "date_to", "published_on")
+                    },
+                    "amounts": {key: float(data[key]) for key in AMOUNT_KEYS},
+                    "money": {key: money(data[key]) for key in AMOUNT_KEYS},
+                    "lines": [
+                        {**line, "money": money(line["amount"])}
+                        for line in data["lines"]
+                    ],
+                    "published_content_hash": publication.published_content_hash,
+                    "supersedes": by_hash.get(data["supersedes"]),
+                    "superseded_by": publication.superseded_by_id,
+                }
+            )
+        current = [entry for entry in entries if entry["data"]["state"] == "published"]
+        chart = {
+            "labels": [entry["period"] for entry in current],
+            "currency": cooperative_sudo.company_id.currency_id.name,
+            # The tooltip of a point, in the visitor's language and typography.
+            "tooltip": request.env._("%(series)s: %(amount)s"),
+            "series": [
+                {
+                    "key": key,
+                    "label": label,
+                    "values": [e["amounts"][key] for e in current],
+                }
+                for key, label in (
+                    ("revenue", request.env._("Revenue")),
+                    ("expenses", request.env._("Expenses")),
+                    ("host_fee", request.env._("Host fee")),
+                    ("result", request.env._("Result")),
+                )
+            ],
+        }
+        return {
+            "cooperative": cooperative_sudo,
+            "main_object": cooperative_sudo,
+            "licence": cooperative_sudo.licence,
+            "publications": list(reversed(entries)),
+            "chart_json": json.dumps(chart, ensure_ascii=False),
+            "has_chart": bool(current),
+            "currency": currency,
+            "host": cooperative_sudo.company_id.name,
+        }
+
+    # === ROUTES === #
+
+    @http.route(
+        "/cooperatives/<string:slug>/accounts",
+        type="http",
+        auth="public",
+        website=True,
+        sitemap=published_cooperatives_sitemap("/accounts"),
+    )
+    def accounts(self, slug, **kwargs):
+        cooperative_sudo = self._get_cooperative_sudo(slug)
+        publications_sudo = self._publications_sudo(cooperative_sudo)
+        return request.render(
+            "kpa_open_accounts.accounts_page",
+            self._page_values(cooperative_sudo, publications_sudo),
+        )
+
+    @http.route(
+        "/cooperatives/<string:slug>/accounts.json",
+        type="http",
+        auth="public",
+        website=True,
+        sitemap=False,
+    )
+    def accounts_json(self, slug, **kwargs):
+        cooperative_sudo = self._get_cooperative_sudo(slug)
+        document = self._document(
+            cooperative_sudo, self._publications_sudo(cooperative_sudo)
+        )
+        return self._json_response(document, f"{cooperative_sudo.slug}-accounts.json")
+
+    @http.route(
+        "/cooperatives/<string:slug>/accounts.csv",
+        type="http",
+        auth="public",
+        website=True,
+        sitemap=False,
+    )
+    def accounts_csv(self, slug, **kwargs):
+        cooperative_sudo = self._get_cooperative_sudo(slug)
+        document = self._document(
+            cooperative_sudo, self._publications_sudo(cooperative_sudo)
+        )
+        body = self._csv_body(document)
+        return request.make_response(
+            body,
+            headers=[
+                ("Content-Type", "text/csv; charset=utf-8"),
+                ("Content-Length", str(len(body))),
+                (
+                    "Content-Disposition",
+                    f'attachment; filename="{cooperative_sudo.slug}-accounts.csv"',
+                ),
+                ("Access-Control-Allow-Origin", "*"),
+                ("Cache-Control", "public, max-age=300"),
+            ],
+        )
+
+    @http.route(
+        "/cooperatives/accounts.json",
+        type="http",
+        auth="public",
+        website=True,
+        sitemap=False,
+    )
+    def network_accounts_json(self, **kwargs):
+        """Every published cooperative of the network, each as in its own
+        accounts.json."""
+        cooperatives_sudo = (
+            request.env["kpa.cooperative"].sudo().search(self._published_domain())
+        )
+        publications_sudo = self._publications_sudo(cooperatives_sudo)
+        by_cooperative = {cooperative: [] for cooperative in cooperatives_sudo}
+        for publication in publications_sudo:
+            by_cooperative[publication.cooperative_id].append(publication.id)
+        Publication = request.env["kpa.accounts.publication"].sudo()
+        document = {
+            "cooperatives": [
+                self._document(cooperative, Publication.browse(ids))
+                for cooperative, ids in by_cooperative.items()
+            ]
+        }
+        return self._json_response(document, "cooperatives-accounts.json")

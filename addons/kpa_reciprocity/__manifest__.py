@@ -1,0 +1,33 @@
+{
+    "name": "KPA-Cité: reciprocity",
+    "summary": "The reciprocity ledger of the cooperatives: contributions, pooled "
+    "resources and loans, peer trainings, in the backend and the member portal",
+    "version": "18.0.1.0.0",
+    "category": "Website/KPA-Cité",
+    "website": "https://github.com/kpa-cite/kpa-odoo",
+    "author": "KPA-Cité",
+    "maintainers": ["kpa-cite"],
+    "license": "AGPL-3",
+    "development_status": "Beta",
+    "depends": ["kpa_cooperative"],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/kpa_contribution_security.xml",
+        "security/kpa_resource_security.xml",
+        "security/kpa_resource_loan_security.xml",
+        "security/kpa_training_security.xml",
+        "views/kpa_contribution_views.xml",
+        "views/kpa_resource_views.xml",
+        "views/kpa_training_views.xml",
+        "views/kpa_cooperative_views.xml",
+        "views/kpa_membership_views.xml",
+        "views/res_partner_views.xml",
+        "views/kpa_reciprocity_menus.xml",
+        "views/portal_templates.xml",
+    ],
+    "demo": [
+        "demo/kpa_contribution_demo.xml",
+        "demo/kpa_resource_demo.xml",
+    ],
+    "installable": True,
+}
