@@ -11,6 +11,8 @@
     "development_status": "Beta",
     "depends": ["kpa_marketplace", "website_event_sale"],
     "data": [
+        "security/res_groups.xml",
+        "security/event_security.xml",
         "views/event_event_views.xml",
         "views/templates.xml",
     ],

@@ -60,6 +60,10 @@ class EventEvent(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
+        if "kpa_cooperative_id" in vals and not self.env.su:
+            # The record rules checked the events before; a coordinator may
+            # not hand their workshop over to another cooperative either.
+            self.check_access("write")
         if "kpa_cooperative_id" in vals:
             self._kpa_set_organisers(
                 organizer="organizer_id" not in vals, responsible="user_id" not in vals

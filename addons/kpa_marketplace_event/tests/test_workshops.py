@@ -1,5 +1,5 @@
 from odoo import Command
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
 from .common import KpaWorkshopCommon
@@ -121,4 +121,67 @@ class TestWorkshops(KpaWorkshopCommon):
         self.assertEqual(new_qty, 0)
         self.assertEqual(
             warning, "Choose a session of “Sewing class” on its page to book a seat."
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestWorkshopAccess(KpaWorkshopCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.session_b = cls.env["event.event"].create(
+            {
+                "name": "Buffet class",
+                "company_id": cls.host.id,
+                "date_begin": cls.session_1.date_begin,
+                "date_end": cls.session_1.date_end,
+                "kpa_cooperative_id": cls.coop_b.id,
+            }
+        )
+        cls.attendee_b = cls.env["event.registration"].create(
+            {"event_id": cls.session_b.id, "name": "Private Person"}
+        )
+
+    def test_coordinator_runs_the_workshops_of_their_cooperative(self):
+        Event = self.env["event.event"].with_user(self.coordinator_a)
+        own = Event.create(
+            {
+                "name": "Repair café",
+                "company_id": self.host.id,
+                "date_begin": self.session_1.date_begin,
+                "date_end": self.session_1.date_end,
+                "kpa_cooperative_id": self.coop_a.id,
+            }
+        )
+        own.seats_max = 12
+        self.session_1.with_user(self.coordinator_a).event_ticket_ids.price = 32.0
+        self.assertEqual(self.session_1.event_ticket_ids.price, 32.0)
+        # The programme is public: B's workshop is read, not changed.
+        self.assertEqual(
+            self.session_b.with_user(self.coordinator_a).name, "Buffet class"
+        )
+        with self.assertRaises(AccessError):
+            self.session_b.with_user(self.coordinator_a).write({"seats_max": 1})
+        with self.assertRaises(AccessError):
+            own.write({"kpa_cooperative_id": self.coop_b.id})
+        self.assertEqual(own.kpa_cooperative_id, self.coop_a)
+        with self.assertRaises(AccessError):
+            Event.create(
+                {
+                    "name": "Fake buffet",
+                    "company_id": self.host.id,
+                    "date_begin": self.session_1.date_begin,
+                    "date_end": self.session_1.date_end,
+                    "kpa_cooperative_id": self.coop_b.id,
+                }
+            )
+
+    def test_coordinator_reads_only_their_attendees(self):
+        Registration = self.env["event.registration"].with_user(self.coordinator_a)
+        self.assertNotIn(self.attendee_b, Registration.search([]))
+        with self.assertRaises(AccessError):
+            self.attendee_b.with_user(self.coordinator_a).read(["name", "email"])
+        self.assertIn(
+            self.attendee_b,
+            self.env["event.registration"].with_user(self.coordinator_b).search([]),
         )
