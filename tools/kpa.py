@@ -46,6 +46,16 @@ def our_modules():
 
 
 MODULES = our_modules()
+# Odoo's apps the demo sells with (the bridges kpa_marketplace_* install
+# themselves with them), and the demo payment provider of the demo and the
+# browser tests: installed with our add-ons, never updated by ./kpa.
+APPS = (
+    "website_event_sale",
+    "website_sale_stock",
+    "website_sale_collect",
+    "website_sale_loyalty",
+    "payment_demo",
+)
 # Installed first, so that the demo host structure (French) gets the French
 # chart of accounts; the KPA modules themselves only depend on `account`.
 BASE_MODULES = ("l10n_fr_account",)
@@ -749,8 +759,8 @@ def new_database(src, conf, dbname, template=BASE_TEMPLATE, lang=LANG):
 
 def create_database(src, conf, dbname):
     say(
-        f"creating the database '{dbname}' with {', '.join(MODULES)}, the demo "
-        "network and French"
+        f"creating the database '{dbname}' with {', '.join(MODULES)} (and "
+        f"{', '.join(APPS)}), the demo network and French"
     )
     started = time.monotonic()
     new_database(src, conf, dbname)
@@ -761,7 +771,7 @@ def create_database(src, conf, dbname):
             "-d",
             dbname,
             "-i",
-            ",".join(MODULES),
+            ",".join(MODULES + APPS),
             "--stop-after-init",
             "--log-level=warn",
         ),
@@ -779,7 +789,7 @@ def create_database(src, conf, dbname):
 def ensure_run_database(src, conf, dbname):
     stamp = LOCAL / f"{dbname}.addons-sha256"
     states = module_states(conf, dbname)
-    if states is not None and any(states.get(m) != "installed" for m in MODULES):
+    if states is not None and any(states.get(m) != "installed" for m in MODULES + APPS):
         say(f"the database '{dbname}' is incomplete: creating it again")
         drop_database(src, conf, dbname)
         states = None
@@ -1319,7 +1329,8 @@ def cmd_test(args):
     passed = failed = 0
     if not args.keep_db:
         drop_database(src, conf, dbname)
-    exists = module_states(conf, dbname) is not None
+    states = module_states(conf, dbname)
+    exists = states is not None
     if args.no_http:
         # The same as `./kpa run` does: create, or update what changed.
         ensure_run_database(src, conf, dbname)
@@ -1338,14 +1349,21 @@ def cmd_test(args):
                 f"Odoo runner: update the modules in '{dbname}', "
                 f"then tests tagged {tags}"
             )
-            cmd = odoo_cmd(src, conf, "-d", dbname, "-u", ",".join(MODULES), *common)
+            # Modules added since the database was made are installed.
+            missing = [m for m in MODULES + APPS if states.get(m) != "installed"]
+            install = ["-i", ",".join(missing)] if missing else []
+            cmd = odoo_cmd(
+                src, conf, "-d", dbname, "-u", ",".join(MODULES), *install, *common
+            )
         else:
             say(
                 f"Odoo runner: install the modules into '{dbname}', "
                 f"then tests tagged {tags}"
             )
             new_database(src, conf, dbname)
-            cmd = odoo_cmd(src, conf, "-d", dbname, "-i", ",".join(MODULES), *common)
+            cmd = odoo_cmd(
+                src, conf, "-d", dbname, "-i", ",".join(MODULES + APPS), *common
+            )
         digest_before = addons_digest()
         p, f = run_odoo_logged(cmd, logs / f"{dbname}-odoo.log")
         passed, failed = passed + p, failed + f
