@@ -37,9 +37,76 @@ class TestDemoNetwork(TransactionCase):
         for cooperative in cooperatives:
             self.assertEqual(cooperative.journal_id.company_id, self.opteos)
             self.assertTrue(cooperative.analytic_account_id)
-        website = self.env.ref("website.default_website")
+        website = self.env.ref(REF % "website_network_demo")
         self.assertEqual(website.company_id, self.opteos)
         self.assertEqual(website.default_lang_id.code, "fr_FR")
+        self.assertEqual(website.pricelist_id.currency_id.name, "EUR")
+
+    def test_localhost_lands_on_the_network_website(self):
+        """http://localhost:8069, which `./kpa run` serves, is the network's
+        website; any other address (127.0.0.1, as in tests) is Odoo's."""
+        Website = self.env["website"]
+        network = self.env.ref(REF % "website_network_demo")
+        default = self.env.ref("website.default_website")
+        self.assertEqual(Website._get_current_website_id("localhost:8069"), network.id)
+        self.assertEqual(Website._get_current_website_id("localhost:8070"), network.id)
+        self.assertEqual(Website._get_current_website_id("127.0.0.1:8069"), default.id)
+        self.assertEqual(Website._get_current_website_id(""), default.id)
+        self.assertEqual(network.get_base_url(), "http://localhost:8069")
+
+    def _on_sale(self, website):
+        """The products a visitor finds in the website's e-shop."""
+        domain = website.with_context(website_id=website.id).sale_product_domain()
+        return self.env["product.template"].search(
+            [
+                *domain,
+                ("is_published", "=", True),
+                ("company_id", "in", [False, website.company_id.id]),
+            ]
+        )
+
+    def test_network_shop_sells_the_cooperatives_services(self):
+        network = self.env.ref(REF % "website_network_demo")
+        on_sale = self._on_sale(network)
+        self.assertTrue(on_sale)
+        self.assertEqual(on_sale.kpa_cooperative_id.company_id, self.opteos)
+        self.assertFalse(on_sale.filtered(lambda p: not p.kpa_cooperative_id))
+        self.assertEqual(
+            self.env["payment.provider"]
+            .search(
+                [
+                    ("company_id", "=", self.opteos.id),
+                    ("state", "=", "test"),
+                    ("is_published", "=", True),
+                ]
+            )
+            .code,
+            "demo",
+        )
+
+    def test_odoo_demo_left_in_place(self):
+        """Odoo's demo-based tests rely on its main company, website, users,
+        products, pricelists and payment provider: the network adds to them."""
+        main = self.env.ref("base.main_company")
+        default = self.env.ref("website.default_website")
+        self.assertEqual(default.company_id, main)
+        self.assertNotEqual(default.name, "KPA-Cité")
+        self.assertEqual(main.currency_id, self.env.ref("base.USD"))
+        for login in ("admin", "demo"):
+            user = self.env["res.users"].search([("login", "=", login)])
+            self.assertEqual(user.company_id, main, login)
+        self.assertIn(self.opteos, self.env.ref("base.user_admin").company_ids)
+        desk = self.env.ref("product.product_product_4_product_template")
+        self.assertTrue(desk.is_published)
+        on_odoo_shop = self._on_sale(default)
+        self.assertIn(desk, on_odoo_shop)
+        self.assertFalse(on_odoo_shop.kpa_cooperative_id)
+        odoo_pricelists = self.env["product.pricelist"].search(
+            [("company_id", "=", main.id)]
+        )
+        self.assertTrue(odoo_pricelists)
+        self.assertLessEqual(odoo_pricelists.website_id, default)
+        self.assertEqual(self.env.ref("payment.payment_provider_demo").company_id, main)
 
     def test_the_cooperatives_of_the_network(self):
         self.assertRecordValues(
@@ -125,11 +192,9 @@ class TestDemoNetwork(TransactionCase):
         self.assertGreater(self.la_cape.analytic_balance, 0.0)
 
     def test_published_accounts_verify(self):
-        publication = self.env["kpa.accounts.publication"].search(
-            [("cooperative_id", "=", self.la_cape.id), ("state", "=", "published")],
-            limit=1,
-        )
-        self.assertTrue(publication, "La Cape has published accounts")
+        publication = self.env.ref("kpa_open_accounts.publication_la_cape_demo")
+        earlier = self.env.ref("kpa_open_accounts.publication_la_cape_earlier_demo")
+        self.assertEqual((earlier.state, publication.state), ("published", "published"))
         # The month before last, published by the host accountant from the
         # documents posted in the demo: two invoices, a credit note, a bill.
         self.assertEqual(
@@ -150,14 +215,63 @@ class TestDemoNetwork(TransactionCase):
                 "host_fee",
             },
         )
-        document = publication._open_data_document(self.la_cape, publication)
-        published = document["publications"][0]
-        unhashed = {k: v for k, v in published.items() if k != "content_hash"}
-        payload = json.dumps(
-            unhashed, sort_keys=True, separators=(",", ":"), ensure_ascii=False
-        ).encode("utf-8")
-        self.assertEqual(hashlib.sha256(payload).hexdigest(), published["content_hash"])
-        self.assertEqual(published["content_hash"], publication.content_hash)
+        # The month before it: a workshop and its inks. The balance carries
+        # over from one month to the next, and the second follows the first
+        # in the chain.
+        self.assertEqual(
+            earlier.date_from,
+            date_utils.start_of(date.today() - relativedelta(months=3), "month"),
+        )
+        self.assertEqual((earlier.revenue, earlier.expenses), (320.0, 95.0))
+        self.assertEqual(publication.opening_balance, earlier.closing_balance)
+        self.assertAlmostEqual(
+            publication.closing_balance,
+            publication.opening_balance + publication.result,
+        )
+        self.assertEqual(publication.previous_id, earlier)
+        document = publication._open_data_document(self.la_cape, earlier | publication)
+        first, second = document["publications"]
+        for published in (first, second):
+            unhashed = {k: v for k, v in published.items() if k != "content_hash"}
+            payload = json.dumps(
+                unhashed, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+            ).encode("utf-8")
+            self.assertEqual(
+                hashlib.sha256(payload).hexdigest(), published["content_hash"]
+            )
+        self.assertEqual(second["content_hash"], publication.content_hash)
+        self.assertEqual(second["previous_hash"], first["content_hash"])
+        self.assertEqual(second["opening_balance"], first["closing_balance"])
+
+    def test_public_customer_orders_through_chorus_pro(self):
+        """The Métropole, a public buyer, ordered from two cooperatives with
+        its Chorus Pro service code and engagement number: each cooperative's
+        order and posted invoice carry them (kpa_l10n_fr_marketplace), as does
+        the invoice kpa_l10n_fr's demo makes directly."""
+        mel = self.env.ref("kpa_l10n_fr.partner_mel_demo")
+        self.assertTrue(mel.siret)
+        order = self.env.ref("kpa_l10n_fr_marketplace.sale_order_mel_forum_demo")
+        orders = order | order.kpa_split_order_ids
+        self.assertEqual(orders.kpa_cooperative_id, self.la_cape | self.moulins)
+        self.assertEqual(set(orders.mapped("state")), {"sale"})
+        invoices = orders.invoice_ids
+        self.assertEqual(invoices.kpa_cooperative_id, self.la_cape | self.moulins)
+        self.assertEqual(set(invoices.mapped("state")), {"posted"})
+        self.assertEqual(invoices.partner_id, mel)
+        for record in [*orders, *invoices]:
+            self.assertEqual(
+                (record.buyer_reference, record.purchase_order_reference),
+                ("DEV-ECO-QUARTIERS", "EJ-2026-004731"),
+            )
+        direct = self.env["account.move"].search(
+            [
+                ("partner_id", "=", mel.id),
+                ("state", "=", "posted"),
+                ("id", "not in", invoices.ids),
+            ]
+        )
+        self.assertEqual(direct.kpa_cooperative_id, self.la_cape)
+        self.assertEqual(direct.buyer_reference, "DEV-ECO-QUARTIERS")
 
     def test_governance_and_reciprocity(self):
         rules = self.env["kpa.rule"].search(

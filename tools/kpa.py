@@ -25,6 +25,7 @@ import subprocess
 import sys
 import sysconfig
 import time
+import urllib.request
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from string import Template
@@ -45,6 +46,16 @@ def our_modules():
 
 
 MODULES = our_modules()
+# Odoo's apps the demo sells with (the bridges kpa_marketplace_* install
+# themselves with them), and the demo payment provider of the demo and the
+# browser tests: installed with our add-ons, never updated by ./kpa.
+APPS = (
+    "website_event_sale",
+    "website_sale_stock",
+    "website_sale_collect",
+    "website_sale_loyalty",
+    "payment_demo",
+)
 # Installed first, so that the demo host structure (French) gets the French
 # chart of accounts; the KPA modules themselves only depend on `account`.
 BASE_MODULES = ("l10n_fr_account",)
@@ -53,6 +64,9 @@ ODOO_GIT = "https://github.com/odoo/odoo.git"
 ODOO_BRANCH = "18.0"
 RUN_DB = "kpa"
 TEST_DB = "kpa_test"
+# A copy of the run database that `./kpa screenshots` serves, then drops: the
+# cart it fills does not stay in the demo.
+SCREENSHOTS_DB = "kpa_screenshots"
 LANG = "fr_FR"
 PG_PORT = 5432
 PG_USER = "odoo"
@@ -184,20 +198,31 @@ def ensure_chrome():
         )
 
 
-def ensure_wkhtmltopdf():
+LATO_DIR = Path("/usr/share/fonts/truetype/lato")
+
+
+def ensure_wkhtmltopdf(required=False):
     """Odoo prints its PDF reports (invoices, accounts) with wkhtmltopdf.
 
-    Wanted, not required: without it Odoo still serves and tests still run
-    (reports are checked in HTML), so a failure to install it is a warning.
+    Debian's wkhtmltopdf (unpatched Qt) turns the text of web fonts into
+    outlines: kpa_l10n_fr then prints with the system's Lato (fonts-lato), so
+    that the PDFs keep their text. For `./kpa run` both are wanted, not
+    required: without them Odoo still serves, so a failure to install them is
+    a warning. The tests print and read real PDFs: there they are required.
     """
-    if shutil.which("wkhtmltopdf"):
-        return
+    missing = set()
+    if not shutil.which("wkhtmltopdf"):
+        missing.add("wkhtmltopdf")
+    if not LATO_DIR.is_dir():
+        missing.add("fonts-lato")
     try:
         ensure_packages(
-            {"wkhtmltopdf"}, "wkhtmltopdf (Odoo prints PDF reports with it)"
+            missing, "wkhtmltopdf and its fonts (Odoo prints PDF reports with them)"
         )
     except SetupError as exc:
-        say(f"warning: {exc} PDF reports are unavailable until then.")
+        if required:
+            raise
+        say(f"warning: {exc} PDF reports are unavailable or without text until then.")
 
 
 # === ODOO SOURCE === #
@@ -676,54 +701,56 @@ def odoo_db(src, conf, *args):
     )
 
 
-def ensure_base_template(src, conf):
-    """A database with Odoo's modules that ours build on, and French, made
-    once and copied for every new database (saves a minute each time)."""
-    wanted = digest(odoo_version(src), src, BASE_MODULES, LANG)
-    stamp = LOCAL / f"{BASE_TEMPLATE}.stamp"
-    states = module_states(conf, BASE_TEMPLATE)
+def ensure_base_template(src, conf, name=BASE_TEMPLATE, lang=LANG):
+    """A database with Odoo's modules that ours build on, and French (`lang`;
+    none: Odoo's source language only), made once and copied for every new
+    database (saves a minute each time)."""
+    wanted = digest(odoo_version(src), src, BASE_MODULES, lang or "")
+    stamp = LOCAL / f"{name}.stamp"
+    states = module_states(conf, name)
     if (
         states is not None
         and all(states.get(m) == "installed" for m in BASE_MODULES)
         and stamp.exists()
         and stamp.read_text() == wanted
     ):
-        return
+        return wanted
     say(
-        f"preparing the base database ({', '.join(BASE_MODULES)} and French, "
-        "about a minute)"
+        f"preparing the base database '{name}' ({', '.join(BASE_MODULES)}"
+        f"{' and French' if lang else ''}, about a minute)"
     )
-    drop_database(src, conf, BASE_TEMPLATE)
+    drop_database(src, conf, name)
     started = time.monotonic()
     proc = run(
         odoo_cmd(
             src,
             conf,
             "-d",
-            BASE_TEMPLATE,
+            name,
             "-i",
             ",".join(BASE_MODULES),
-            f"--load-language={LANG}",
+            *([f"--load-language={lang}"] if lang else []),
             "--stop-after-init",
             "--log-level=warn",
         ),
         check=False,
     )
     if proc.returncode:
-        drop_database(src, conf, BASE_TEMPLATE)
+        drop_database(src, conf, name)
         raise SetupError(
             "Preparing the base database failed (the log above says why): check "
             "that ODOO_SRC is a complete Odoo 18.0 tree, then run the command again."
         )
     stamp.write_text(wanted)
     say(f"base database ready in {time.monotonic() - started:.0f} s")
+    return wanted
 
 
-def new_database(src, conf, dbname):
-    """A fresh copy of the base database (dropping any former one)."""
-    ensure_base_template(src, conf)
+def new_database(src, conf, dbname, template=BASE_TEMPLATE, lang=LANG):
+    """A fresh copy of a base database (dropping any former one)."""
+    ensure_base_template(src, conf, template, lang)
     drop_database(src, conf, dbname)
-    if odoo_db(src, conf, "duplicate", BASE_TEMPLATE, dbname).returncode:
+    if odoo_db(src, conf, "duplicate", template, dbname).returncode:
         raise SetupError(
             f"Copying the base database into '{dbname}' failed: run "
             "'./kpa stop' then the command again."
@@ -732,8 +759,8 @@ def new_database(src, conf, dbname):
 
 def create_database(src, conf, dbname):
     say(
-        f"creating the database '{dbname}' with {', '.join(MODULES)}, the demo "
-        "network and French"
+        f"creating the database '{dbname}' with {', '.join(MODULES)} (and "
+        f"{', '.join(APPS)}), the demo network and French"
     )
     started = time.monotonic()
     new_database(src, conf, dbname)
@@ -744,7 +771,7 @@ def create_database(src, conf, dbname):
             "-d",
             dbname,
             "-i",
-            ",".join(MODULES),
+            ",".join(MODULES + APPS),
             "--stop-after-init",
             "--log-level=warn",
         ),
@@ -762,7 +789,7 @@ def create_database(src, conf, dbname):
 def ensure_run_database(src, conf, dbname):
     stamp = LOCAL / f"{dbname}.addons-sha256"
     states = module_states(conf, dbname)
-    if states is not None and any(states.get(m) != "installed" for m in MODULES):
+    if states is not None and any(states.get(m) != "installed" for m in MODULES + APPS):
         say(f"the database '{dbname}' is incomplete: creating it again")
         drop_database(src, conf, dbname)
         states = None
@@ -974,8 +1001,325 @@ def run_pytest(conf, dbname, paths, extra, junit):
     return total - failed - skipped, failed
 
 
-def cmd_test(args):
+# === ODOO'S OWN TESTS, WITH AND WITHOUT OURS (./kpa test --peer) === #
+
+# Odoo's test suites run by `./kpa test --peer`: the apps our add-ons extend.
+PEER_SUITES = (
+    "sale",
+    "sale_management",
+    "website_sale",
+    "sale_loyalty",
+    "website_sale_loyalty",
+    "event_sale",
+    "website_event_sale",
+    "sale_stock",
+    "website_sale_stock",
+    "website_sale_collect",
+)
+# The base database of the comparison: the project's (Odoo's modules that
+# ours build on) in Odoo's source language, as Odoo's tests expect; with
+# French as the users' language, dozens of them fail with and without us
+# (they compare English messages), which hides what we might break.
+PEER_BASE = "kpa_peer_base"
+PEER_WITH = "kpa_peer_with"
+PEER_WITHOUT = "kpa_peer_without"
+# Tests that fail only with us are run once more, alone; beyond this many, the
+# difference is not a matter of chance and they are not run again.
+PEER_RETRY_MAX = 40
+
+PEER_LOG_LINE = re.compile(
+    r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (?P<level>[A-Z]+) \S+ "
+    r"(?P<logger>[\w.]+): (?P<message>.*)$"
+)
+PEER_CLASS_ERROR = re.compile(
+    r"^(?P<method>\w+) \(odoo\.addons\.(?P<module>\w+)\.tests\.[\w.]*?(?P<cls>\w+)\)$"
+)
+
+
+def our_addons():
+    """{name: manifest} of the installable add-ons of addons/."""
+    manifests = {}
+    for path in sorted(ADDONS.glob("*/__manifest__.py")):
+        manifest = ast.literal_eval(path.read_text())
+        if manifest.get("installable", True):
+            manifests[path.parent.name] = manifest
+    return manifests
+
+
+def peer_odoo_modules(manifests):
+    """Odoo's modules installed in both databases: the suites' modules and
+    what our add-ons depend on, so that the two differ by ours only."""
+    deps = {
+        dep
+        for manifest in manifests.values()
+        for dep in manifest.get("depends", ())
+        if dep not in manifests
+    }
+    return sorted(set(PEER_SUITES) | deps)
+
+
+def parse_peer_log(text):
+    """Per-suite results of an Odoo test log (`--log-level=info`).
+
+    Return ``(suites, summary)``: ``suites`` maps a module to
+    ``{"run": [test ids], "skipped": set, "failures": {test id: [labels]},
+    "errors": {test id: [labels]}}``; ``summary`` is Odoo's own last line
+    ``(failed, errors, run)``, or None when the runner stopped before it.
+    A test id is ``Class.method`` (``Class.setUpClass`` for an error that
+    stopped a whole class); a subtest's failure counts for its test.
+    """
+    suites = {}
+
+    def suite(module):
+        return suites.setdefault(
+            module, {"run": [], "skipped": set(), "failures": {}, "errors": {}}
+        )
+
+    summary = None
+    for line in text.splitlines():
+        match = PEER_LOG_LINE.match(line)
+        if not match:
+            continue
+        # Odoo ends some messages with a space ("Starting X.test ... ").
+        logger, message = match["logger"], match["message"].rstrip()
+        if logger == "odoo.tests.result":
+            found = re.match(
+                r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading", message
+            )
+            if found:
+                summary = tuple(map(int, found.groups()))
+            continue
+        kind, _, rest = message.partition(": ")
+        if match["level"] == "ERROR" and kind in ("FAIL", "ERROR"):
+            label = rest.strip()
+            class_error = PEER_CLASS_ERROR.match(label)
+            if class_error:
+                module = class_error["module"]
+                test = f"{class_error['cls']}.{class_error['method']}"
+            else:
+                found = re.match(r"odoo\.addons\.(\w+)\.tests\b", logger)
+                if not found:
+                    continue
+                module = found[1]
+                test = label.removeprefix("Subtest ").split(" ")[0]
+            bucket = suite(module)["failures" if kind == "FAIL" else "errors"]
+            bucket.setdefault(test, []).append(label)
+            continue
+        found = re.match(r"odoo\.addons\.(\w+)\.tests\b", logger)
+        if not found or match["level"] != "INFO":
+            continue
+        if message.startswith("Starting ") and message.endswith(" ..."):
+            suite(found[1])["run"].append(message[len("Starting ") : -len(" ...")])
+        elif message.startswith("skipped "):
+            test = message[len("skipped ") :].split(" : ")[0].strip()
+            suite(found[1])["skipped"].add(test)
+    return suites, summary
+
+
+def peer_counts(results):
+    """{module: (run, passed, failed, errors, skipped)} of parse_peer_log."""
+    counts = {}
+    for module, result in results.items():
+        run_ids = set(result["run"])
+        broken = set(result["failures"]) | set(result["errors"])
+        counts[module] = (
+            len(result["run"]),
+            len(run_ids - broken - result["skipped"]),
+            len(result["failures"]),
+            len(result["errors"]),
+            len(result["skipped"] & run_ids),
+        )
+    return counts
+
+
+def peer_failing(results):
+    """{(module, test id): "FAIL" or "ERROR"} of parse_peer_log."""
+    failing = {}
+    for module, result in results.items():
+        for test in result["failures"]:
+            failing[module, test] = "FAIL"
+        for test in result["errors"]:
+            failing[module, test] = "ERROR"
+    return failing
+
+
+def peer_test_tag(module, test):
+    """The --test-tags spec that runs one test (or one class) again."""
+    cls, _, method = test.partition(".")
+    if method == "setUpClass" or not method:
+        return f"/{module}:{cls}"
+    return f"/{module}:{cls}.{method}"
+
+
+def format_peer_report(with_us, without_us, suites, retried=None):
+    """The comparison table and the lists of tests, as printed lines."""
+    retried = retried or {}
+    counts = {"with": peer_counts(with_us), "without": peer_counts(without_us)}
+    header = ("run", "passed", "failed", "errors", "skipped")
+    width = max([len("suite"), len("total"), *map(len, suites)])
+    lines = [
+        f"{'':{width}}  {'with our add-ons':^38}   {'without':^38}",
+        f"{'suite':{width}}  "
+        + " ".join(f"{h:>7}" for h in header)
+        + "   "
+        + " ".join(f"{h:>7}" for h in header),
+    ]
+    totals = {side: [0] * 5 for side in counts}
+    for module in suites:
+        row = []
+        for side in ("with", "without"):
+            values = counts[side].get(module, (0, 0, 0, 0, 0))
+            totals[side] = [a + b for a, b in zip(totals[side], values, strict=True)]
+            row.append(" ".join(f"{value:>7}" for value in values))
+        lines.append(f"{module:{width}}  {row[0]}   {row[1]}")
+    lines.append(
+        f"{'total':{width}}  "
+        + " ".join(f"{value:>7}" for value in totals["with"])
+        + "   "
+        + " ".join(f"{value:>7}" for value in totals["without"])
+    )
+    failing_with, failing_without = peer_failing(with_us), peer_failing(without_us)
+    only_with = sorted(set(failing_with) - set(failing_without))
+    confirmed = [key for key in only_with if retried.get(key, True)]
+    unstable = [key for key in only_with if not retried.get(key, True)]
+    both = sorted(set(failing_with) & set(failing_without))
+    only_without = sorted(set(failing_without) - set(failing_with))
+    sections = (
+        ("Tests that fail only with our add-ons", confirmed, failing_with),
+        (
+            "Tests that failed only with our add-ons, then passed when run "
+            "again alone (unstable, not counted as ours)",
+            unstable,
+            failing_with,
+        ),
+        ("Tests that fail with and without our add-ons", both, failing_with),
+        ("Tests that fail only without our add-ons", only_without, failing_without),
+    )
+    for title, keys, kinds in sections:
+        if not keys and title != sections[0][0]:
+            continue
+        lines.append("")
+        lines.append(f"{title}: {len(keys)}")
+        lines.extend(f"  {kinds[key]:5} {key[0]}: {key[1]}" for key in keys)
+    return lines, confirmed
+
+
+def run_peer_tests(src, conf, dbname, modules, tags, log_path):
+    """Install `modules` into a fresh copy of the base database with Odoo's
+    runner testing `tags`, as Odoo's and the OCA's CI do: at_install tests
+    run as each module is installed, post_install ones once all are."""
+    say(f"Odoo's tests {tags} while installing into '{dbname}' (log: {log_path})")
+    started = time.monotonic()
+    new_database(src, conf, dbname, PEER_BASE, lang=None)
+    # Only what the base database lacks: `-i` on an installed module loads its
+    # data and demo data again (account's demo then fails).
+    states = module_states(conf, dbname) or {}
+    missing = [module for module in modules if states.get(module) != "installed"]
+    cmd = odoo_cmd(
+        src,
+        conf,
+        "-d",
+        dbname,
+        "-i",
+        ",".join(missing),
+        "--test-enable",
+        f"--test-tags={tags}",
+        f"--http-port={free_port()}",
+        "--stop-after-init",
+        "--max-cron-threads=0",
+        "--log-level=info",
+    )
+    shown = re.compile(
+        r" ERROR \S+ \S+: (FAIL|ERROR): |odoo\.tests\.result: | CRITICAL "
+    )
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(
+            cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
+        )
+        for line in proc.stdout:
+            log.write(line)
+            if shown.search(line):
+                print(f"  {line.rstrip()}", flush=True)
+        proc.wait()
+    results, summary = parse_peer_log(log_path.read_text(errors="replace"))
+    say(f"'{dbname}': {time.monotonic() - started:.0f} s")
+    if summary is None:
+        raise SetupError(
+            f"Odoo's runner stopped on '{dbname}' before its test report (exit "
+            f"status {proc.returncode}): read {log_path}, then run the command again."
+        )
+    return results
+
+
+def cmd_peer(args):
+    """./kpa test --peer: Odoo's own tests of the apps we extend, on two
+    databases that differ only by our add-ons (and their demo data)."""
+    started = time.monotonic()
     src, conf, _cluster = setup()
+    ensure_chrome()
+    logs = LOCAL / "logs"
+    logs.mkdir(exist_ok=True)
+    manifests = our_addons()
+    modules = peer_odoo_modules(manifests)
+    suites = list(PEER_SUITES)
+    tags = args.tags or ",".join(f"/{suite}" for suite in suites)
+    with setup_lock():
+        base = ensure_base_template(src, conf, PEER_BASE, lang=None)
+    cache = LOCAL / f"peer-without-{digest(base, *modules, tags)[:16]}.json"
+    with_us = run_peer_tests(
+        src, conf, PEER_WITH, [*modules, *manifests], tags, logs / "peer-with.log"
+    )
+    if cache.exists() and not args.fresh:
+        say(f"results without our add-ons: those of an earlier run ({cache.name})")
+        without_us = json.loads(cache.read_text())
+        for result in without_us.values():
+            result["skipped"] = set(result["skipped"])
+    else:
+        without_us = run_peer_tests(
+            src, conf, PEER_WITHOUT, modules, tags, logs / "peer-without.log"
+        )
+        cache.write_text(
+            json.dumps(
+                {
+                    module: {**result, "skipped": sorted(result["skipped"])}
+                    for module, result in without_us.items()
+                }
+            )
+        )
+    failing_without = peer_failing(without_us)
+    only_with = sorted(set(peer_failing(with_us)) - set(failing_without))
+    retried = {}
+    if 0 < len(only_with) <= PEER_RETRY_MAX:
+        say(f"{len(only_with)} test(s) failed only with our add-ons: once more, alone")
+        again = run_peer_tests(
+            src,
+            conf,
+            PEER_WITH,
+            [*modules, *manifests],
+            ",".join(dict.fromkeys(peer_test_tag(*key) for key in only_with)),
+            logs / "peer-with-again.log",
+        )
+        failing_again = peer_failing(again)
+        retried = {key: key in failing_again for key in only_with}
+    found = set(with_us) | set(without_us)
+    if args.tags:
+        suites = sorted(found)
+    else:
+        suites += sorted(found - set(suites))
+    lines, confirmed = format_peer_report(with_us, without_us, suites, retried)
+    lines.append("")
+    lines.append(f"whole --peer run: {time.monotonic() - started:.0f} s")
+    (logs / "peer-report.txt").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines), flush=True)
+    return 1 if confirmed else 0
+
+
+def cmd_test(args):
+    if args.peer:
+        return cmd_peer(args)
+    src, conf, _cluster = setup()
+    # kpa_l10n_fr's tests print invoices and read their text.
+    ensure_wkhtmltopdf(required=True)
     if not args.no_http:
         ensure_chrome()
     logs = LOCAL / "logs"
@@ -985,7 +1329,8 @@ def cmd_test(args):
     passed = failed = 0
     if not args.keep_db:
         drop_database(src, conf, dbname)
-    exists = module_states(conf, dbname) is not None
+    states = module_states(conf, dbname)
+    exists = states is not None
     if args.no_http:
         # The same as `./kpa run` does: create, or update what changed.
         ensure_run_database(src, conf, dbname)
@@ -1004,14 +1349,21 @@ def cmd_test(args):
                 f"Odoo runner: update the modules in '{dbname}', "
                 f"then tests tagged {tags}"
             )
-            cmd = odoo_cmd(src, conf, "-d", dbname, "-u", ",".join(MODULES), *common)
+            # Modules added since the database was made are installed.
+            missing = [m for m in MODULES + APPS if states.get(m) != "installed"]
+            install = ["-i", ",".join(missing)] if missing else []
+            cmd = odoo_cmd(
+                src, conf, "-d", dbname, "-u", ",".join(MODULES), *install, *common
+            )
         else:
             say(
                 f"Odoo runner: install the modules into '{dbname}', "
                 f"then tests tagged {tags}"
             )
             new_database(src, conf, dbname)
-            cmd = odoo_cmd(src, conf, "-d", dbname, "-i", ",".join(MODULES), *common)
+            cmd = odoo_cmd(
+                src, conf, "-d", dbname, "-i", ",".join(MODULES + APPS), *common
+            )
         digest_before = addons_digest()
         p, f = run_odoo_logged(cmd, logs / f"{dbname}-odoo.log")
         passed, failed = passed + p, failed + f
@@ -1052,6 +1404,8 @@ def cmd_alone(args):
             f"{', '.join(MODULES)})."
         )
     src, conf, _cluster = setup()
+    # kpa_l10n_fr's tests print invoices and read their text.
+    ensure_wkhtmltopdf(required=True)
     ensure_chrome()
     logs = LOCAL / "logs"
     logs.mkdir(exist_ok=True)
@@ -1186,6 +1540,87 @@ def cmd_lint(args):
     return 1 if failed else 0
 
 
+def wait_for_http(port, server, timeout=180):
+    """Wait until Odoo answers on `port`; False if it stopped or never did."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            return False
+        try:
+            with urllib.request.urlopen(
+                f"http://127.0.0.1:{port}/web/health", timeout=5
+            ) as response:
+                if response.status == 200:
+                    return True
+        except OSError:
+            time.sleep(1)
+    return False
+
+
+def cmd_screenshots(args):
+    """Screenshots of the demo network's pages at 375 and 1280 px wide."""
+    out = Path(args.dir).resolve() if args.dir else LOCAL / "screenshots"
+    src, conf, _cluster = setup()
+    ensure_chrome()
+    with setup_lock():
+        ensure_run_database(src, conf, args.db)
+        drop_database(src, conf, SCREENSHOTS_DB)
+        if odoo_db(src, conf, "duplicate", args.db, SCREENSHOTS_DB).returncode:
+            raise SetupError(
+                f"Copying the database '{args.db}' failed: stop './kpa run' (it "
+                "keeps the database open), then run the command again."
+            )
+    port = free_port()
+    logs = LOCAL / "logs"
+    logs.mkdir(exist_ok=True)
+    log_path = logs / f"{SCREENSHOTS_DB}-odoo.log"
+    say(f"serving a copy of '{args.db}' on port {port} (log: {log_path})")
+    with open(log_path, "w") as log:
+        server = subprocess.Popen(
+            odoo_cmd(
+                src,
+                conf,
+                "-d",
+                SCREENSHOTS_DB,
+                f"--db-filter=^{SCREENSHOTS_DB}$",
+                f"--http-port={port}",
+                "--max-cron-threads=0",
+                "--log-level=warn",
+            ),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        if not wait_for_http(port, server):
+            raise SetupError(f"Odoo did not start on port {port}: {log_path} says why.")
+        # The network's website answers on localhost (Odoo's own on 127.0.0.1).
+        proc = run(
+            [
+                str(VENV / "bin" / "python"),
+                str(ROOT / "tools" / "screenshots.py"),
+                "--url",
+                f"http://localhost:{port}",
+                "--chrome",
+                find_chrome(),
+                "--out",
+                str(out),
+            ],
+            check=False,
+        )
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        drop_database(src, conf, SCREENSHOTS_DB)
+    if proc.returncode:
+        say("the screenshots could not all be taken: the lines above say why")
+        return 1
+    say(f"screenshots at 375 and 1280 px wide in {out}")
+    return 0
+
+
 def cmd_readme(args):
     """Write each add-on's README.rst from its readme/*.md (tools/readme.py),
     with the virtualenv's Python when there is one: its docutils reads them."""
@@ -1240,6 +1675,17 @@ def main(argv=None):
     )
     p.add_argument("--no-http", action="store_true", help="skip the Odoo runner part")
     p.add_argument("--no-pytest", action="store_true", help="skip the pytest-odoo part")
+    p.add_argument(
+        "--peer",
+        action="store_true",
+        help="run Odoo's own tests of the apps we extend, with and without our "
+        "add-ons, and compare (long; --tags narrows them)",
+    )
+    p.add_argument(
+        "--fresh",
+        action="store_true",
+        help="with --peer: rebuild Odoo's databases and rerun the tests without us",
+    )
     p.add_argument("paths", nargs="*", help="pytest paths (default: every test folder)")
     p.add_argument(
         "--pytest-args",
@@ -1272,6 +1718,15 @@ def main(argv=None):
         help="ruff, pylint-odoo and the README.rst of the add-ons, as configured",
     )
     p.set_defaults(func=cmd_lint)
+    p = sub.add_parser(
+        "screenshots",
+        help="screenshots of the demo pages at 375 and 1280 px (into DIR)",
+    )
+    p.add_argument(
+        "dir", nargs="?", help="folder of the screenshots (default .local/screenshots)"
+    )
+    p.add_argument("--db", default=RUN_DB)
+    p.set_defaults(func=cmd_screenshots)
     p = sub.add_parser(
         "readme", help="write each add-on's README.rst from its readme/*.md"
     )

@@ -9,7 +9,7 @@
     "maintainers": ["kpa-cite"],
     "license": "AGPL-3",
     "development_status": "Beta",
-    "depends": ["kpa_cooperative", "sale_management", "website_sale", "payment_demo"],
+    "depends": ["kpa_cooperative", "sale_management", "website_sale"],
     "data": [
         "security/res_groups.xml",
         "security/ir.model.access.csv",
@@ -38,7 +38,6 @@
             "kpa_marketplace/static/tests/tours/*.js",
         ],
     },
-    "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",
     "installable": True,
 }

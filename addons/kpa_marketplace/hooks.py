@@ -11,16 +11,6 @@ REPLACED_RULES = (
 )
 
 
-def post_init_hook(env):
-    """Without demo data, the demo payment provider stays off: it only serves
-    the demonstration and the browser tests."""
-    module = env["ir.module.module"].search([("name", "=", "kpa_marketplace")])
-    if not module.demo:
-        provider = env.ref("payment.payment_provider_demo", raise_if_not_found=False)
-        if provider:
-            provider.write({"state": "disabled", "is_published": False})
-
-
 def uninstall_hook(env):
     rules = env["ir.rule"]
     for xmlid in REPLACED_RULES:

@@ -13,7 +13,7 @@ Two databases are made from the project's base database (l10n_fr_account and
 French), without demo data, and kept for the next run (--fresh recreates
 them):
 
-- ``bench_kpa``: every add-on of addons/ (kpa.MODULES);
+- ``bench_kpa``: every add-on of addons/ but the bridges to Odoo's apps;
 - ``bench_plain``: plain Odoo, website_sale and sale_management only.
 
 Both get the same generated catalogue (by default 30 cooperatives × 20
@@ -51,10 +51,33 @@ sys.path.insert(0, str(ROOT / "tools"))
 import kpa  # noqa: E402  (the project tool: databases, ports, Odoo commands)
 
 DATABASES = {
-    # Every add-on of addons/, as ./kpa installs them.
-    "kpa": ("bench_kpa", kpa.MODULES),
+    # Every add-on of addons/ as ./kpa installs them, but the bridges to
+    # Odoo's apps (they would bring the apps that plain Odoo lacks here).
+    "kpa": (
+        "bench_kpa",
+        tuple(m for m in kpa.MODULES if not m.startswith("kpa_marketplace_")),
+    ),
     "plain": ("bench_plain", ("website_sale", "sale_management")),
+    # With Odoo's events and stock sold online (and our bridges to them).
+    "kpa_apps": (
+        "bench_kpa_apps",
+        (
+            "kpa_cooperative",
+            "kpa_marketplace",
+            "website_event_sale",
+            "website_sale_stock",
+            "kpa_marketplace_event",
+            "kpa_marketplace_stock",
+        ),
+    ),
+    "plain_apps": (
+        "bench_plain_apps",
+        ("website_sale", "sale_management", "website_event_sale", "website_sale_stock"),
+    ),
 }
+# Cooperatives of the catalogue that also sell a workshop by the seat and a
+# storable good, in the databases with Odoo's apps.
+APP_COOPERATIVES = 3
 # werkzeug's access log line of Odoo: "... HTTP/1.1" 200 - <queries> <sql s> <other s>
 ACCESS_LOG = re.compile(
     r'"(GET|POST) (\S+) HTTP/[\d.]+" (\d{3}) - (\d+) ([\d.]+) ([\d.]+)'
@@ -195,7 +218,9 @@ class Bench:
             "modules": list(modules),
             "cooperatives": self.options.cooperatives,
             "services": self.options.services,
-            "addons": kpa.addons_digest() if key == "kpa" else None,
+            "addons": kpa.addons_digest() if key.startswith("kpa") else None,
+            # What generate_catalogue makes (a new version rebuilds the databases).
+            "catalogue": 2,
         }
         stamp = ROOT / ".local" / f"{dbname}.json"
         states = kpa.module_states(self.conf, dbname)
@@ -233,7 +258,11 @@ class Bench:
         if proc.returncode:
             raise RuntimeError(f"installing {', '.join(modules)} into {dbname} failed")
         with self.environment(dbname) as env:
-            self.generate_catalogue(env, with_cooperatives=key == "kpa")
+            self.generate_catalogue(
+                env,
+                with_cooperatives=key.startswith("kpa"),
+                with_apps=key.endswith("_apps"),
+            )
         stamp.write_text(json.dumps(wanted))
         return dbname
 
@@ -253,9 +282,11 @@ class Bench:
         self.odoo().sql_db.close_db(name)
         kpa.drop_database(self.src, self.conf, name)
 
-    def generate_catalogue(self, env, with_cooperatives):
+    def generate_catalogue(self, env, with_cooperatives, with_apps=False):
         """N cooperatives × M published services (the plain database gets the
-        same products, without cooperative)."""
+        same products, without cooperative); with Odoo's apps, the first
+        cooperatives also sell a workshop (a session of 1,000 seats) and a
+        storable good (in stock at their own warehouse, or the company's)."""
         n_coops, n_services = self.options.cooperatives, self.options.services
         company = env.company
         company.write({"country_id": env.ref("base.fr").id})
@@ -304,7 +335,9 @@ class Bench:
                     vals["kpa_cooperative_id"] = cooperative.id
                 vals_list.append(vals)
         env["product.template"].create(vals_list)
-        env["res.partner"].create(
+        if with_apps:
+            self.generate_app_catalogue(env, cooperatives[:APP_COOPERATIVES], tax)
+        customer = env["res.partner"].create(
             {
                 "name": "Bench Customer",
                 "email": "customer@bench.example.com",
@@ -314,6 +347,103 @@ class Bench:
                 "country_id": env.ref("base.fr").id,
             }
         )
+        self.generate_invoicing_history(env, customer, cooperatives)
+
+    def generate_invoicing_history(self, env, customer, cooperatives):
+        """One posted invoice in each sales journal: the books of a host that
+        has been invoicing (each journal numbers from its last invoice, the
+        host's analytic account of host fees exists), not empty journals whose
+        first invoice takes the path of a very first number each time."""
+        product = env["product.product"].search(
+            [("name", "=", "Service 00-00")], limit=1
+        )
+        owners = [None] + [c for c in cooperatives if c is not None]
+        vals_list = [
+            {
+                "move_type": "out_invoice",
+                "partner_id": customer.id,
+                "invoice_line_ids": [
+                    (0, 0, {"product_id": product.id, "price_unit": 10.0})
+                ],
+                **({"kpa_cooperative_id": owner.id} if owner else {}),
+            }
+            for owner in owners
+        ]
+        env["account.move"].create(vals_list).action_post()
+
+    def generate_app_catalogue(self, env, cooperatives, tax):
+        """Workshop seats and storable goods of the first cooperatives (the
+        same products, without cooperative, in the plain database)."""
+        company = env.company
+        now = env.cr.now()
+        vals_list = []
+        for index, cooperative in enumerate(cooperatives):
+            common = {
+                "sale_ok": True,
+                "is_published": True,
+                "invoice_policy": "order",
+                "taxes_id": [(6, 0, tax.ids)],
+            }
+            if cooperative is not None:
+                common["kpa_cooperative_id"] = cooperative.id
+            vals_list += [
+                {
+                    **common,
+                    "name": f"Workshop {index:02d}",
+                    "type": "service",
+                    "service_tracking": "event",
+                    "list_price": 30.0 + index,
+                },
+                {
+                    **common,
+                    "name": f"Good {index:02d}",
+                    "type": "consu",
+                    "is_storable": True,
+                    "list_price": 50.0 + index,
+                },
+            ]
+        templates = env["product.template"].create(vals_list)
+        workshops = templates.filtered(lambda t: t.service_tracking == "event")
+        goods = templates - workshops
+        env["event.event"].create(
+            [
+                {
+                    "name": workshop.name,
+                    "date_begin": now + datetime.timedelta(days=30),
+                    "date_end": now + datetime.timedelta(days=30, hours=3),
+                    "seats_limited": True,
+                    "seats_max": 1000,
+                    "event_ticket_ids": [
+                        (
+                            0,
+                            0,
+                            {
+                                "name": "Seat",
+                                "product_id": workshop.product_variant_id.id,
+                                "price": workshop.list_price,
+                            },
+                        )
+                    ],
+                }
+                for workshop in workshops
+            ]
+        )
+        Warehouse = env["stock.warehouse"]
+        places = Warehouse.search([("company_id", "=", company.id)], limit=1)
+        if cooperatives[0] is not None:
+            places = Warehouse.create(
+                [
+                    {"name": f"Place {index:02d}", "code": f"PL{index:02d}"}
+                    for index in range(len(cooperatives))
+                ]
+            )
+            for cooperative, place in zip(cooperatives, places, strict=True):
+                cooperative.warehouse_id = place
+        for index, good in enumerate(goods):
+            place = places[index] if len(places) > 1 else places
+            env["stock.quant"]._update_available_quantity(
+                good.product_variant_id, place.lot_stock_id, 100000
+            )
 
     def prepare_shop(self, env, n_cooperatives=None):
         """Make a benchmark database ready for checkouts: the demo payment

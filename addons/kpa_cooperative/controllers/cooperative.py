@@ -24,7 +24,7 @@ def published_cooperatives_sitemap(suffix="", domain=()):
             )
         )
         for cooperative in cooperatives:
-            loc = f"/cooperatives/{cooperative.slug}{suffix}"
+            loc = cooperative._public_url(suffix)
             if not qs or qs.lower() in loc:
                 yield {"loc": loc}
 
@@ -87,11 +87,7 @@ class KpaCooperativePages(http.Controller):
                 }
                 for membership in memberships_sudo
             ],
-            "skill_levels": dict(
-                request.env["kpa.partner.skill"]
-                ._fields["level"]
-                ._description_selection(request.env)
-            ),
+            "skill_levels": request.env["kpa.partner.skill"]._selection_labels("level"),
         }
 
     # === ROUTES === #

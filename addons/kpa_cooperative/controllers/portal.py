@@ -33,9 +33,7 @@ class KpaMemberPortal(CustomerPortal):
         return self._kpa_own_memberships(["member"]).cooperative_id
 
     def _kpa_selection_labels(self, model, field):
-        return dict(
-            request.env[model]._fields[field]._description_selection(request.env)
-        )
+        return request.env[model]._selection_labels(field)
 
     # === HOME === #
 

@@ -74,6 +74,7 @@ class AccountMove(models.Model):
         return journal
 
     @api.depends("kpa_cooperative_id", "company_id")
+    @api.depends_context("lang")
     def _compute_kpa_legal_mention(self):
         for move in self:
             move.kpa_legal_mention = (
@@ -90,6 +91,18 @@ class AccountMove(models.Model):
 
     def _post(self, soft=True):
         self._kpa_check_before_post()
+        # The analytic accounts of the lines (each cooperative's own), read at
+        # once: posting reads each line's while making its analytic items.
+        account_ids = {
+            int(account_id)
+            for line in self.line_ids
+            for keys in line.analytic_distribution or {}
+            for account_id in keys.split(",")
+        }
+        if account_ids:
+            self.env["account.analytic.account"].search_fetch(
+                [("id", "in", list(account_ids))], ["plan_id", "root_plan_id"]
+            )
         posted = super()._post(soft=soft)
         posted._kpa_book_host_fee()
         return posted

@@ -112,25 +112,6 @@ class KpaCooperative(models.Model):
         compute="_compute_member_counts", string="Candidates"
     )
     skill_count = fields.Integer(compute="_compute_skill_count", string="Skills")
-    analytic_account_id = fields.Many2one(
-        "account.analytic.account",
-        string="Analytic account",
-        readonly=True,
-        copy=False,
-        check_company=True,
-        ondelete="restrict",
-        help="The cooperative's books inside the host's: every invoice, bill and "
-        "host fee of the cooperative carries this analytic account.",
-    )
-    journal_id = fields.Many2one(
-        "account.journal",
-        string="Sales journal",
-        readonly=True,
-        copy=False,
-        check_company=True,
-        ondelete="restrict",
-        help="Journal of the cooperative's invoices, with its own numbering.",
-    )
     host_fee_rate = fields.Float(
         string="Host fee (%)",
         digits=(5, 2),
@@ -140,13 +121,6 @@ class KpaCooperative(models.Model):
         "structure (frais de portage), between 0 and 100.",
     )
     color = fields.Integer()
-    analytic_balance = fields.Monetary(
-        string="Balance of the books",
-        compute="_compute_analytic_balance",
-        currency_field="currency_id",
-        help="Balance of the cooperative's analytic account: revenue minus expenses "
-        "minus host fees, from posted documents.",
-    )
     currency_id = fields.Many2one(related="company_id.currency_id")
     licence = fields.Char(
         default="CC BY-SA 4.0",
@@ -196,17 +170,22 @@ class KpaCooperative(models.Model):
             .mapped("slug")
         )
         for coop, base in bases.items():
-            slug, suffix = base, 2
-            while slug in taken:
-                slug = f"{base[: SLUG_MAX_LENGTH - len(str(suffix)) - 1]}-{suffix}"
-                suffix += 1
-            taken.add(slug)
-            coop.slug = slug
+            coop.slug = self._free_slug(base, taken)
+            taken.add(coop.slug)
 
     @api.model
     def _slugify_name(self, name):
         slug = self.env["ir.http"]._slugify(name or "", max_length=SLUG_MAX_LENGTH)
         return slug.strip("-") or "cooperative"
+
+    @api.model
+    def _free_slug(self, base, taken):
+        """``base``, or ``base-2``, ``base-3``… the first one not ``taken``."""
+        slug, suffix = base, 2
+        while slug in taken:
+            slug = f"{base[: SLUG_MAX_LENGTH - len(str(suffix)) - 1]}-{suffix}"
+            suffix += 1
+        return slug
 
     def _compute_member_counts(self):
         # Counts only: also shown to readers without access to memberships (the
@@ -234,23 +213,9 @@ class KpaCooperative(models.Model):
         for coop in self:
             coop.skill_count = len(skills[coop.id])
 
-    def _compute_analytic_balance(self):
-        column = self.env.ref(
-            "kpa_cooperative.analytic_plan_cooperatives"
-        )._column_name()
-        balances = dict(
-            self.env["account.analytic.line"]
-            .sudo()
-            ._read_group(
-                [(column, "in", self.analytic_account_id.ids)], [column], ["amount:sum"]
-            )
-        )
-        for coop in self:
-            coop.analytic_balance = balances.get(coop.analytic_account_id, 0.0)
-
     def _compute_website_url(self):
         for coop in self:
-            coop.website_url = f"/cooperatives/{coop.slug}" if coop.slug else False
+            coop.website_url = coop._public_url()
 
     def _compute_can_publish(self):
         is_manager = self.env.user.has_group("kpa_cooperative.group_kpa_manager")
@@ -261,6 +226,10 @@ class KpaCooperative(models.Model):
 
     @api.constrains("slug")
     def _check_slug(self):
+        self._check_slug_format()
+        self._check_slug_free()
+
+    def _check_slug_format(self):
         for coop in self:
             if not SLUG_PATTERN.match(coop.slug or ""):
                 raise ValidationError(
@@ -270,8 +239,10 @@ class KpaCooperative(models.Model):
                         slug=coop.slug,
                     )
                 )
-        # The SQL constraint guards it too; this names the other cooperative. Read
-        # without flushing, or the SQL constraint would answer first.
+
+    def _check_slug_free(self):
+        """The SQL constraint guards it too; this names the other cooperative.
+        Read without flushing, or the SQL constraint would answer first."""
         self.env.cr.execute(
             SQL(
                 "SELECT slug, name FROM kpa_cooperative "
@@ -329,83 +300,18 @@ class KpaCooperative(models.Model):
                     )
                 )
 
-    @api.constrains("company_id", "journal_id", "analytic_account_id")
-    def _check_books_company(self):
-        for coop in self:
-            if (coop.journal_id and coop.journal_id.company_id != coop.company_id) or (
-                coop.analytic_account_id.company_id
-                and coop.analytic_account_id.company_id != coop.company_id
-            ):
-                raise ValidationError(
-                    self.env._(
-                        "The host structure of %(cooperative)s cannot change: its "
-                        "books (journal and analytic account) belong to %(company)s.",
-                        cooperative=coop.name,
-                        company=coop.journal_id.company_id.name,
-                    )
-                )
-
     # === CRUD METHODS === #
 
     @api.model_create_multi
     def create(self, vals_list):
-        partner_vals = [
-            self._prepare_partner_vals(vals)
-            for vals in vals_list
-            if not vals.get("partner_id")
-        ]
-        partners = iter(self.env["res.partner"].sudo().create(partner_vals))
-        for vals in vals_list:
-            if not vals.get("partner_id"):
-                vals["partner_id"] = next(partners).id
-        cooperatives = super().create(vals_list)
-        cooperatives._create_books()
-        return cooperatives
+        self._create_partners(vals_list)
+        return super().create(vals_list)
 
     def write(self, vals):
-        if (
-            MANAGER_FIELDS.intersection(vals)
-            and not self.env.su
-            and not self.env.user.has_group("kpa_cooperative.group_kpa_manager")
-        ):
-            raise AccessError(
-                self.env._(
-                    "Only network managers may change the status or the host fee "
-                    "rate of a cooperative."
-                )
-            )
+        self._check_manager_fields(vals)
         res = super().write(vals)
         if "name" in vals:
-            self._sync_books_name()
-        return res
-
-    def unlink(self):
-        books = (
-            self.sudo().mapped("journal_id"),
-            self.sudo().mapped("analytic_account_id"),
-        )
-        res = super().unlink()
-        journals, accounts = books
-        used_journals = (
-            self.env["account.move"]
-            .sudo()
-            ._read_group([("journal_id", "in", journals.ids)], ["journal_id"])
-        )
-        (
-            journals - self.env["account.journal"].union(*(j for (j,) in used_journals))
-        ).unlink()
-        column = self.env.ref(
-            "kpa_cooperative.analytic_plan_cooperatives"
-        )._column_name()
-        used_accounts = (
-            self.env["account.analytic.line"]
-            .sudo()
-            ._read_group([(column, "in", accounts.ids)], [column])
-        )
-        (
-            accounts
-            - self.env["account.analytic.account"].union(*(a for (a,) in used_accounts))
-        ).unlink()
+            self._sync_partner_name()
         return res
 
     @api.ondelete(at_uninstall=False)
@@ -454,38 +360,46 @@ class KpaCooperative(models.Model):
             "context": {"search_default_group_by_skill": 1},
         }
 
-    def action_view_books(self):
-        """The cooperative's analytic items: invoices, bills and host fees."""
-        self.ensure_one()
-        column = self.env.ref(
-            "kpa_cooperative.analytic_plan_cooperatives"
-        )._column_name()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Books of %(cooperative)s", cooperative=self.name),
-            "res_model": "account.analytic.line",
-            "view_mode": "pivot,list,graph,form",
-            "domain": [(column, "=", self.analytic_account_id.id)],
-            "context": {
-                "pivot_row_groupby": ["category"],
-                "pivot_column_groupby": ["date:month"],
-            },
-        }
-
     # === BUSINESS METHODS === #
 
+    @api.model
+    def _check_manager_fields(self, vals):
+        """The status and the host fee are decisions of the network."""
+        if (
+            MANAGER_FIELDS.intersection(vals)
+            and not self.env.su
+            and not self.env.user.has_group("kpa_cooperative.group_kpa_manager")
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only network managers may change the status or the host fee "
+                    "rate of a cooperative."
+                )
+            )
+
     def _check_state_transition(self, allowed, target):
-        labels = dict(self._fields["state"]._description_selection(self.env))
         for coop in self:
             if coop.state not in allowed:
                 raise UserError(
                     self.env._(
                         "%(cooperative)s is %(state)s: it cannot become %(target)s.",
                         cooperative=coop.name,
-                        state=labels[coop.state].lower(),
-                        target=labels[target].lower(),
+                        state=coop._selection_label("state").lower(),
+                        target=coop._selection_label("state", target).lower(),
                     )
                 )
+
+    def _public_url(self, suffix=""):
+        """The address of the cooperative's public page, or of one of its
+        pages (``suffix``: "/rules"); False while it has no web address. Built
+        here only: pages and models read ``website_url``."""
+        self.ensure_one()
+        return f"/cooperatives/{self.slug}{suffix}" if self.slug else False
+
+    def _published_url(self):
+        """The address of the cooperative's page for links everyone may follow:
+        False while it is not published (or for no cooperative)."""
+        return self.website_url if self.is_published else False
 
     def _action_view_memberships(self, state, title):
         self.ensure_one()
@@ -497,6 +411,18 @@ class KpaCooperative(models.Model):
             "domain": [("cooperative_id", "=", self.id), ("state", "=", state)],
             "context": {"default_cooperative_id": self.id, "default_state": state},
         }
+
+    @api.model
+    def _create_partners(self, vals_list):
+        """Give a contact of its own to each new cooperative that has none."""
+        todo = [vals for vals in vals_list if not vals.get("partner_id")]
+        partners = (
+            self.env["res.partner"]
+            .sudo()
+            .create([self._prepare_partner_vals(vals) for vals in todo])
+        )
+        for vals, partner in zip(todo, partners, strict=True):
+            vals["partner_id"] = partner.id
 
     @api.model
     def _prepare_partner_vals(self, vals):
@@ -534,96 +460,6 @@ class KpaCooperative(models.Model):
             ]
         return result
 
-    def _create_books(self):
-        """Give each new cooperative its analytic account and sales journal."""
-        plan = self.env.ref("kpa_cooperative.analytic_plan_cooperatives")
-        accounts = (
-            self.env["account.analytic.account"]
-            .sudo()
-            .create(
-                [
-                    {
-                        "name": coop.name,
-                        "code": coop.slug,
-                        "plan_id": plan.id,
-                        "company_id": coop.company_id.id,
-                    }
-                    for coop in self
-                ]
-            )
-        )
-        journals = (
-            self.env["account.journal"].sudo().create(self._prepare_journal_vals())
-        )
-        for coop, account, journal in zip(self, accounts, journals, strict=True):
-            coop.sudo().write(
-                {"analytic_account_id": account.id, "journal_id": journal.id}
-            )
-        # The host's own account, which receives the host fees, comes with its
-        # first cooperative: made at the first posting instead, the first
-        # invoices posted at the same time would all write it on the company
-        # (a serialization failure for each but one).
-        self.company_id._kpa_host_analytic_account()
-
-    def _prepare_journal_vals(self):
-        """Sales journal values; the code comes from the slug, unique per company."""
-        Journal = self.env["account.journal"].sudo().with_context(active_test=False)
-        taken = defaultdict(set)
-        for company, codes in Journal._read_group(
-            [("company_id", "in", self.company_id.ids)],
-            ["company_id"],
-            ["code:array_agg"],
-        ):
-            taken[company.id].update(codes)
-        templates = {
-            company.id: Journal.search(
-                [("company_id", "=", company.id), ("type", "=", "sale")], limit=1
-            )
-            for company in self.company_id
-        }
-        vals_list = []
-        for coop in self:
-            code = self._journal_code(coop.slug, taken[coop.company_id.id])
-            taken[coop.company_id.id].add(code)
-            template = templates[coop.company_id.id]
-            vals_list.append(
-                {
-                    "name": self.env._("Sales %(cooperative)s", cooperative=coop.name),
-                    "code": code,
-                    "type": "sale",
-                    "company_id": coop.company_id.id,
-                    "default_account_id": template.default_account_id.id,
-                    "refund_sequence": True,
-                    "show_on_dashboard": True,
-                    "kpa_cooperative_id": coop.id,
-                    # From the unique slug: names alike ("Élan", "elan") would
-                    # give the same alias.
-                    "alias_name": f"sales-{coop.slug}",
-                }
-            )
-        return vals_list
-
-    @api.model
-    def _journal_code(self, slug, taken):
-        """Up to 5 uppercase characters from the slug, numbered when taken."""
-        letters = re.sub(r"[^A-Z0-9]", "", (slug or "").upper()) or "COOP"
-        words = [w for w in re.split(r"-+", (slug or "").upper()) if w]
-        initials = "".join(w[0] for w in words) if len(words) > 1 else ""
-        for candidate in (letters[:5], (initials + letters)[:5]):
-            if candidate not in taken:
-                return candidate
-        for number in range(2, 1000):
-            candidate = f"{letters[: 5 - len(str(number))]}{number}"
-            if candidate not in taken:
-                return candidate
-        raise UserError(
-            self.env._("No free journal code is left for %(slug)s.", slug=slug)
-        )
-
-    def _sync_books_name(self):
+    def _sync_partner_name(self):
         for coop in self.sudo():
             coop.partner_id.name = coop.name
-            coop.analytic_account_id.name = coop.name
-            coop.journal_id.name = self.env._(
-                "Sales %(cooperative)s", cooperative=coop.name
-            )

@@ -13,9 +13,8 @@ OPEN_STATES = ("candidate", "member")
 class KpaMembership(models.Model):
     _name = "kpa.membership"
     _description = "Membership of a person in a cooperative"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["kpa.cooperative.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "cooperative_id, state, date_start desc, id desc"
-    _check_company_auto = True
 
     partner_id = fields.Many2one(
         "res.partner",
@@ -24,21 +23,6 @@ class KpaMembership(models.Model):
         index=True,
         tracking=True,
         ondelete="restrict",
-    )
-    cooperative_id = fields.Many2one(
-        "kpa.cooperative",
-        string="Cooperative",
-        required=True,
-        index=True,
-        tracking=True,
-        ondelete="cascade",
-        check_company=True,
-    )
-    company_id = fields.Many2one(
-        related="cooperative_id.company_id",
-        store=True,
-        index=True,
-        string="Host structure",
     )
     state = fields.Selection(
         [

@@ -91,9 +91,8 @@ class KpaPartnerSkill(models.Model):
 
     @api.depends("partner_id", "skill_id", "level")
     def _compute_display_name(self):
-        levels = dict(self._fields["level"]._description_selection(self.env))
         for partner_skill in self:
             partner_skill.display_name = (
                 f"{partner_skill.partner_id.name} · {partner_skill.skill_id.name} "
-                f"({levels.get(partner_skill.level, '')})"
+                f"({partner_skill._selection_label('level')})"
             )

@@ -189,6 +189,10 @@ class TestCooperativeInvoicing(KpaCooperativeCommon):
             invoice.kpa_legal_mention, "Host Structure Test, on behalf of Coop Alpha"
         )
         self.coop_a.write({"street": "140 boulevard d'Armentières", "city": "Roubaix"})
+        # The PDF speaks the customer's language (test_legal_mention_in_french
+        # checks the French mention); whatever the database's language, this
+        # customer reads English.
+        invoice.partner_id.lang = "en_US"
         html = (
             self.env["ir.actions.report"]
             ._render_qweb_html("account.report_invoice", invoice.ids)[0]

@@ -32,7 +32,7 @@ class KpaCooperativeRulesPages(KpaCooperativePages):
                 ]
             )
         )
-        categories = request.env["kpa.rule"]._fields["category"]
+        categories = request.env["kpa.rule"]._selection_labels("category")
         return request.render(
             "kpa_governance.cooperative_rules_page",
             {
@@ -40,7 +40,7 @@ class KpaCooperativeRulesPages(KpaCooperativePages):
                 "main_object": cooperative_sudo,
                 "rule_groups": [
                     (label, rules_sudo.filtered(lambda r, key=key: r.category == key))
-                    for key, label in categories._description_selection(request.env)
+                    for key, label in categories.items()
                     if key in rules_sudo.mapped("category")
                 ],
             },

@@ -31,26 +31,10 @@ DECISION_SUBJECT_FIELDS = {
 class KpaDecision(models.Model):
     _name = "kpa.decision"
     _description = "Collective decision"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["kpa.cooperative.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "state_sequence, date desc, id desc"
-    _check_company_auto = True
 
     name = fields.Char(string="Subject", required=True, tracking=True)
-    cooperative_id = fields.Many2one(
-        "kpa.cooperative",
-        string="Cooperative",
-        required=True,
-        index=True,
-        tracking=True,
-        ondelete="cascade",
-        check_company=True,
-    )
-    company_id = fields.Many2one(
-        related="cooperative_id.company_id",
-        store=True,
-        index=True,
-        string="Host structure",
-    )
     decision_type = fields.Selection(
         DECISION_TYPES,
         string="Type",
@@ -200,11 +184,13 @@ class KpaDecision(models.Model):
 
     @api.constrains("decision_type", "membership_id", "rule_id", "cooperative_id")
     def _check_subject(self):
-        """What a decision changes belongs to its own cooperative, always."""
+        """A decision has the subject its type needs, and what it changes
+        belongs to its own cooperative, always."""
         for decision in self:
-            membership, rule = decision.membership_id, decision.rule_id
-            coop = decision.cooperative_id
-            if decision.decision_type in ("admission", "exclusion") and not membership:
+            if (
+                decision.decision_type in ("admission", "exclusion")
+                and not decision.membership_id
+            ):
                 raise ValidationError(
                     self.env._(
                         "The decision “%(decision)s” is about an admission or an "
@@ -212,7 +198,7 @@ class KpaDecision(models.Model):
                         decision=decision.name,
                     )
                 )
-            if decision.decision_type == "rule" and not rule:
+            if decision.decision_type == "rule" and not decision.rule_id:
                 raise ValidationError(
                     self.env._(
                         "The decision “%(decision)s” adopts a rule: choose the draft "
@@ -220,50 +206,16 @@ class KpaDecision(models.Model):
                         decision=decision.name,
                     )
                 )
-            if membership and membership.cooperative_id != coop:
-                raise ValidationError(
-                    self.env._(
-                        "The membership of %(person)s belongs to %(other)s: a "
-                        "decision of %(cooperative)s cannot change it.",
-                        person=membership.partner_id.name,
-                        other=membership.cooperative_id.name,
-                        cooperative=coop.name,
-                    )
-                )
-            if rule and rule.cooperative_id != coop:
-                raise ValidationError(
-                    self.env._(
-                        "The rule “%(rule)s” belongs to %(other)s: a decision of "
-                        "%(cooperative)s cannot adopt it.",
-                        rule=rule.name,
-                        other=rule.cooperative_id.name,
-                        cooperative=coop.name,
-                    )
-                )
+        self._check_same_cooperative("membership_id")
+        self._check_same_cooperative("rule_id")
 
     # === CRUD METHODS === #
 
     def write(self, vals):
         if DECISION_SUBJECT_FIELDS & set(vals):
-            started = self.filtered(lambda d: d.state != "draft")
-            if started:
-                raise UserError(
-                    self.env._(
-                        "The vote on “%(decision)s” has started: what the members "
-                        "vote on no longer changes.",
-                        decision=started[0].name,
-                    )
-                )
+            self._check_subject_editable()
         if "date" in vals:
-            closed = self.filtered(lambda d: d.state == "closed")
-            if closed:
-                raise UserError(
-                    self.env._(
-                        "The decision “%(decision)s” is closed: its date no longer "
-                        "changes.",
-                        decision=closed[0].name,
-                    )
-                )
+            self._check_date_editable()
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
@@ -282,118 +234,37 @@ class KpaDecision(models.Model):
 
     def action_open(self):
         """Open the vote: the current members of the cooperative take part."""
-        not_draft = self.filtered(lambda d: d.state != "draft")
-        if not_draft:
-            raise UserError(
-                self.env._(
-                    "The vote on “%(decision)s” is already open or closed.",
-                    decision=not_draft[0].name,
-                )
-            )
         self._check_can_open()
+        participants = self._get_participants()
         voting_rules = self.cooperative_id._get_voting_rules()
-        members = (
-            self.env["kpa.membership"]
-            .sudo()
-            .search_fetch(
-                [
-                    ("cooperative_id", "in", self.cooperative_id.ids),
-                    ("state", "=", "member"),
-                ],
-                ["cooperative_id", "partner_id"],
-            )
-        )
-        members_by_coop = defaultdict(lambda: self.env["res.partner"])
-        for membership in members:
-            members_by_coop[membership.cooperative_id.id] |= membership.partner_id
-        position_vals = []
         for decision in self:
-            participants = members_by_coop[decision.cooperative_id.id]
-            if decision.decision_type == "exclusion":
-                participants -= decision.partner_id
-            if not participants:
-                raise UserError(
-                    self.env._(
-                        "%(cooperative)s has no member to take part in the decision "
-                        "“%(decision)s”.",
-                        cooperative=decision.cooperative_id.name,
-                        decision=decision.name,
-                    )
-                )
             quorum, majority, _rule = voting_rules[decision.cooperative_id.id]
             decision.write({"quorum": quorum, "majority": majority, "state": "open"})
-            position_vals += [
+        self.env["kpa.decision.position"].create(
+            [
                 {"decision_id": decision.id, "partner_id": partner.id}
-                for partner in participants
-            ]
-        self.env["kpa.decision.position"].create(position_vals)
-        self._message_log_batch(
-            {
-                decision.id: self.env._(
-                    "Vote opened: %(count)s participants, quorum %(quorum)s %%, "
-                    "majority %(majority)s %%.",
-                    count=decision.participant_count,
-                    quorum=decision.quorum,
-                    majority=decision.majority,
-                )
                 for decision in self
-            }
+                for partner in participants[decision.id]
+            ]
         )
+        self._log_vote_opened()
         return True
 
     def action_close(self):
         """Close the vote: the outcome is final."""
-        not_open = self.filtered(lambda d: d.state != "open")
-        if not_open:
-            raise UserError(
-                self.env._(
-                    "Only a decision being voted on can be closed; “%(decision)s” "
-                    "is not.",
-                    decision=not_open[0].name,
-                )
-            )
+        self._check_can_close()
         today = fields.Date.context_today(self)
         for decision in self:
             decision.write({"state": "closed", "date": decision.date or today})
-        outcomes = dict(self._fields["outcome"]._description_selection(self.env))
-        self._message_log_batch(
-            {
-                decision.id: self.env._(
-                    "Vote closed on %(date)s: %(outcome)s (agree %(agree)s, abstain "
-                    "%(abstain)s, disagree %(disagree)s, block %(block)s; "
-                    "%(given)s of %(participants)s positions given).",
-                    date=format_date(self.env, decision.date),
-                    outcome=outcomes[decision.outcome].lower(),
-                    agree=decision.agree_count,
-                    abstain=decision.abstain_count,
-                    disagree=decision.disagree_count,
-                    block=decision.block_count,
-                    given=decision.given_count,
-                    participants=decision.participant_count,
-                )
-                for decision in self
-            }
-        )
+        self._log_vote_closed()
         return True
 
     def action_apply(self):
         """Do what the adopted decisions decided. Idempotent: a decision already
         applied changes nothing."""
-        for decision in self:
-            if decision.state != "closed" or decision.outcome != "adopted":
-                raise UserError(
-                    self.env._(
-                        "Only a closed, adopted decision can be applied; "
-                        "“%(decision)s” is not.",
-                        decision=decision.name,
-                    )
-                )
+        self._check_can_apply()
         todo = self.filtered(lambda d: not d.date_applied)
-        bodies = {
-            decision.id: getattr(decision, f"_apply_{decision.decision_type}")()
-            or self.env._("Applied: the decision required no change.")
-            for decision in todo
-        }
+        bodies = {decision.id: decision._apply_decision() for decision in todo}
         todo.write({"date_applied": fields.Datetime.now()})
         todo._message_log_batch(bodies)
         return True
@@ -406,38 +277,92 @@ class KpaDecision(models.Model):
 
     # === BUSINESS METHODS === #
 
+    def _cooperative_record_kind(self):
+        return self.env._("a decision")
+
+    # --- What may change, and when --- #
+
+    def _check_subject_editable(self):
+        started = self.filtered(lambda d: d.state != "draft")
+        if started:
+            raise UserError(
+                self.env._(
+                    "The vote on “%(decision)s” has started: what the members "
+                    "vote on no longer changes.",
+                    decision=started[0].name,
+                )
+            )
+
+    def _check_date_editable(self):
+        closed = self.filtered(lambda d: d.state == "closed")
+        if closed:
+            raise UserError(
+                self.env._(
+                    "The decision “%(decision)s” is closed: its date no longer "
+                    "changes.",
+                    decision=closed[0].name,
+                )
+            )
+
+    def _check_positions_editable(self):
+        closed = self.filtered(lambda d: d.state == "closed")
+        if closed:
+            raise UserError(
+                self.env._(
+                    "The vote on “%(decision)s” is closed: positions no longer "
+                    "change.",
+                    decision=closed[0].name,
+                )
+            )
+
+    # --- Opening the vote --- #
+
     def _check_can_open(self):
+        not_draft = self.filtered(lambda d: d.state != "draft")
+        if not_draft:
+            raise UserError(
+                self.env._(
+                    "The vote on “%(decision)s” is already open or closed.",
+                    decision=not_draft[0].name,
+                )
+            )
         for decision in self:
-            membership, rule = decision.membership_id, decision.rule_id
-            if (
-                decision.decision_type == "admission"
-                and membership.state != "candidate"
-            ):
-                raise UserError(
-                    self.env._(
-                        "%(person)s is not a candidate of %(cooperative)s: there is "
-                        "no admission to decide.",
-                        person=membership.partner_id.name,
-                        cooperative=decision.cooperative_id.name,
-                    )
+            decision._check_subject_ready()
+        self._check_no_rival_vote()
+
+    def _check_subject_ready(self):
+        """The person to admit is a candidate, the person to exclude a member,
+        the rule to adopt a draft."""
+        self.ensure_one()
+        membership, rule = self.membership_id, self.rule_id
+        if self.decision_type == "admission" and membership.state != "candidate":
+            raise UserError(
+                self.env._(
+                    "%(person)s is not a candidate of %(cooperative)s: there is "
+                    "no admission to decide.",
+                    person=membership.partner_id.name,
+                    cooperative=self.cooperative_id.name,
                 )
-            if decision.decision_type == "exclusion" and membership.state != "member":
-                raise UserError(
-                    self.env._(
-                        "%(person)s is not a member of %(cooperative)s: there is no "
-                        "exclusion to decide.",
-                        person=membership.partner_id.name,
-                        cooperative=decision.cooperative_id.name,
-                    )
+            )
+        if self.decision_type == "exclusion" and membership.state != "member":
+            raise UserError(
+                self.env._(
+                    "%(person)s is not a member of %(cooperative)s: there is no "
+                    "exclusion to decide.",
+                    person=membership.partner_id.name,
+                    cooperative=self.cooperative_id.name,
                 )
-            if decision.decision_type == "rule" and rule.state != "draft":
-                raise UserError(
-                    self.env._(
-                        "The rule “%(rule)s” is not a draft: there is nothing to "
-                        "adopt.",
-                        rule=rule.name,
-                    )
+            )
+        if self.decision_type == "rule" and rule.state != "draft":
+            raise UserError(
+                self.env._(
+                    "The rule “%(rule)s” is not a draft: there is nothing to " "adopt.",
+                    rule=rule.name,
                 )
+            )
+
+    def _check_no_rival_vote(self):
+        """One open vote at a time on the same membership or rule."""
         subjects = self.filtered(lambda d: d.membership_id or d.rule_id)
         if not subjects:
             return
@@ -465,12 +390,70 @@ class KpaDecision(models.Model):
                     )
                 )
 
+    def _get_participants(self):
+        """{decision id: the people who take part}: the current members of its
+        cooperative, but the person an exclusion is about. Two queries."""
+        members = (
+            self.env["kpa.membership"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("cooperative_id", "in", self.cooperative_id.ids),
+                    ("state", "=", "member"),
+                ],
+                ["cooperative_id", "partner_id"],
+            )
+        )
+        members_by_coop = defaultdict(lambda: self.env["res.partner"])
+        for membership in members:
+            members_by_coop[membership.cooperative_id.id] |= membership.partner_id
+        participants = {}
+        for decision in self:
+            partners = members_by_coop[decision.cooperative_id.id]
+            if decision.decision_type == "exclusion":
+                partners -= decision.partner_id
+            if not partners:
+                raise UserError(
+                    self.env._(
+                        "%(cooperative)s has no member to take part in the decision "
+                        "“%(decision)s”.",
+                        cooperative=decision.cooperative_id.name,
+                        decision=decision.name,
+                    )
+                )
+            participants[decision.id] = partners
+        return participants
+
+    def _log_vote_opened(self):
+        self._message_log_batch(
+            {
+                decision.id: self.env._(
+                    "Vote opened: %(count)s participants, quorum %(quorum)s %%, "
+                    "majority %(majority)s %%.",
+                    count=decision.participant_count,
+                    quorum=decision.quorum,
+                    majority=decision.majority,
+                )
+                for decision in self
+            }
+        )
+
+    # --- Positions --- #
+
     def _set_position(self, partner, position, comment=None):
         self.ensure_one()
         if position not in dict(POSITIONS):
             raise UserError(
                 self.env._("Choose a position: agree, abstain, disagree or block.")
             )
+        self._check_vote_open()
+        self._get_position_line(partner).write(
+            {"position": position, "comment": comment or False}
+        )
+        return True
+
+    def _check_vote_open(self):
+        self.ensure_one()
         if self.state == "draft":
             raise UserError(
                 self.env._(
@@ -478,14 +461,12 @@ class KpaDecision(models.Model):
                     decision=self.name,
                 )
             )
-        if self.state == "closed":
-            raise UserError(
-                self.env._(
-                    "The vote on “%(decision)s” is closed: positions no longer "
-                    "change.",
-                    decision=self.name,
-                )
-            )
+        self._check_positions_editable()
+
+    def _get_position_line(self, partner):
+        """The position line of ``partner``, who took part when the vote opened
+        and is still a member."""
+        self.ensure_one()
         line = self.sudo().position_ids.filtered(lambda p: p.partner_id == partner)
         is_member = (
             self.env["kpa.membership"]
@@ -510,32 +491,64 @@ class KpaDecision(models.Model):
                     cooperative=self.cooperative_id.name,
                 )
             )
-        line.write({"position": position, "comment": comment or False})
-        return True
+        return line
 
-    def _check_positions_editable(self):
-        closed = self.filtered(lambda d: d.state == "closed")
-        if closed:
+    # --- Closing the vote --- #
+
+    def _check_can_close(self):
+        not_open = self.filtered(lambda d: d.state != "open")
+        if not_open:
             raise UserError(
                 self.env._(
-                    "The vote on “%(decision)s” is closed: positions no longer "
-                    "change.",
-                    decision=closed[0].name,
+                    "Only a decision being voted on can be closed; “%(decision)s” "
+                    "is not.",
+                    decision=not_open[0].name,
                 )
             )
 
-    def _get_form_action(self):
+    def _log_vote_closed(self):
+        self._message_log_batch(
+            {
+                decision.id: self.env._(
+                    "Vote closed on %(date)s: %(outcome)s (agree %(agree)s, abstain "
+                    "%(abstain)s, disagree %(disagree)s, block %(block)s; "
+                    "%(given)s of %(participants)s positions given).",
+                    date=format_date(self.env, decision.date),
+                    outcome=decision._selection_label("outcome").lower(),
+                    agree=decision.agree_count,
+                    abstain=decision.abstain_count,
+                    disagree=decision.disagree_count,
+                    block=decision.block_count,
+                    given=decision.given_count,
+                    participants=decision.participant_count,
+                )
+                for decision in self
+            }
+        )
+
+    # --- Applying the decision --- #
+
+    def _check_can_apply(self):
+        for decision in self:
+            if decision.state != "closed" or decision.outcome != "adopted":
+                raise UserError(
+                    self.env._(
+                        "Only a closed, adopted decision can be applied; "
+                        "“%(decision)s” is not.",
+                        decision=decision.name,
+                    )
+                )
+
+    def _apply_decision(self):
+        """Do what this decision decided; the message to log."""
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
-        }
+        return getattr(self, f"_apply_{self.decision_type}")() or self.env._(
+            "Applied: the decision required no change."
+        )
 
     def _apply_admission(self):
         membership = self.membership_id
-        self._check_own_membership(membership)
+        self._check_same_cooperative("membership_id")
         if membership.admission_decision_id == self and membership.state == "member":
             return False
         if membership.state != "candidate":
@@ -564,7 +577,7 @@ class KpaDecision(models.Model):
 
     def _apply_exclusion(self):
         membership = self.membership_id
-        self._check_own_membership(membership)
+        self._check_same_cooperative("membership_id")
         if membership.exclusion_decision_id == self:
             return False
         if not membership.is_open:
@@ -596,16 +609,7 @@ class KpaDecision(models.Model):
 
     def _apply_rule(self):
         rule = self.rule_id
-        if rule.cooperative_id != self.cooperative_id:
-            raise UserError(
-                self.env._(
-                    "The rule “%(rule)s” belongs to %(other)s: a decision of "
-                    "%(cooperative)s cannot adopt it.",
-                    rule=rule.name,
-                    other=rule.cooperative_id.name,
-                    cooperative=self.cooperative_id.name,
-                )
-            )
+        self._check_same_cooperative("rule_id")
         if not rule._adopt(self):
             return False
         return self.env._(
@@ -616,139 +620,3 @@ class KpaDecision(models.Model):
 
     def _apply_other(self):
         return False
-
-    def _check_own_membership(self, membership):
-        if membership.cooperative_id != self.cooperative_id:
-            raise UserError(
-                self.env._(
-                    "The membership of %(person)s belongs to %(other)s: a decision "
-                    "of %(cooperative)s cannot change it.",
-                    person=membership.partner_id.name,
-                    other=membership.cooperative_id.name,
-                    cooperative=self.cooperative_id.name,
-                )
-            )
-
-
-class KpaDecisionPosition(models.Model):
-    _name = "kpa.decision.position"
-    _description = "Position of a participant on a decision"
-    _order = "decision_id, id"
-
-    decision_id = fields.Many2one(
-        "kpa.decision",
-        string="Decision",
-        required=True,
-        index=True,
-        ondelete="cascade",
-    )
-    cooperative_id = fields.Many2one(
-        related="decision_id.cooperative_id", store=True, index=True
-    )
-    company_id = fields.Many2one(
-        related="decision_id.company_id", store=True, index=True
-    )
-    partner_id = fields.Many2one(
-        "res.partner",
-        string="Participant",
-        required=True,
-        index=True,
-        ondelete="restrict",
-    )
-    position = fields.Selection(POSITIONS)
-    comment = fields.Char()
-    date = fields.Datetime(string="Given on", readonly=True)
-
-    _sql_constraints = [
-        (
-            "decision_partner_unique",
-            "unique(decision_id, partner_id)",
-            "A participant gives one position per decision.",
-        ),
-    ]
-
-    # === CONSTRAINT METHODS === #
-
-    @api.constrains("decision_id", "partner_id")
-    def _check_participant_is_member(self):
-        members = {
-            (coop.id, partner.id)
-            for coop, partner in self.env["kpa.membership"]
-            .sudo()
-            ._read_group(
-                [
-                    ("cooperative_id", "in", self.decision_id.cooperative_id.ids),
-                    ("partner_id", "in", self.partner_id.ids),
-                    ("state", "=", "member"),
-                ],
-                ["cooperative_id", "partner_id"],
-            )
-        }
-        for line in self:
-            decision = line.decision_id
-            if (decision.cooperative_id.id, line.partner_id.id) not in members or (
-                decision.decision_type == "exclusion"
-                and line.partner_id == decision.partner_id
-            ):
-                raise ValidationError(
-                    self.env._(
-                        "%(person)s cannot take part in “%(decision)s”: only the "
-                        "members of %(cooperative)s do (the person an exclusion is "
-                        "about does not).",
-                        person=line.partner_id.name,
-                        decision=decision.name,
-                        cooperative=decision.cooperative_id.name,
-                    )
-                )
-
-    # === CRUD METHODS === #
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        decisions = self.env["kpa.decision"].browse(
-            {vals.get("decision_id") for vals in vals_list}
-        )
-        decisions._check_positions_editable()
-        for vals in vals_list:
-            if vals.get("position"):
-                vals.setdefault("date", fields.Datetime.now())
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self.decision_id._check_positions_editable()
-        if "decision_id" in vals or "partner_id" in vals:
-            self.env["kpa.decision"].browse(
-                vals.get("decision_id")
-            )._check_positions_editable()
-        if "position" in vals:
-            vals = dict(vals, date=fields.Datetime.now() if vals["position"] else False)
-        res = super().write(vals)
-        if "position" in vals:
-            self._post_positions()
-        return res
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_closed(self):
-        self.decision_id._check_positions_editable()
-
-    # === BUSINESS METHODS === #
-
-    def _post_positions(self):
-        """Track each position given in the chatter of its decision."""
-        labels = dict(self._fields["position"]._description_selection(self.env))
-        # Outside the call below: Babel does not extract a translated string
-        # nested in the arguments of another one.
-        no_position = self.env._("no position")
-        bodies = defaultdict(list)
-        for line in self:
-            bodies[line.decision_id.id].append(
-                self.env._(
-                    "%(person)s: %(position)s.",
-                    person=line.partner_id.name,
-                    position=(labels.get(line.position) or no_position).lower(),
-                )
-            )
-        self.decision_id.sudo()._message_log_batch(
-            {decision_id: " ".join(texts) for decision_id, texts in bodies.items()},
-            author_id=self.env.user.partner_id.id,
-        )

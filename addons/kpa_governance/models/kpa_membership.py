@@ -60,11 +60,9 @@ class KpaMembership(models.Model):
                             "The decision “%(decision)s” is not an adopted %(kind)s "
                             "decision about %(person)s in %(cooperative)s.",
                             decision=decision.name,
-                            kind=dict(
-                                decision._fields[
-                                    "decision_type"
-                                ]._description_selection(self.env)
-                            )[kind].lower(),
+                            kind=decision._selection_label(
+                                "decision_type", kind
+                            ).lower(),
                             person=membership.partner_id.name,
                             cooperative=membership.cooperative_id.name,
                         )
@@ -122,9 +120,7 @@ class KpaMembership(models.Model):
                 self.env._(
                     "%(person)s is not a %(state)s of %(cooperative)s.",
                     person=self.partner_id.name,
-                    state=dict(self._fields["state"]._description_selection(self.env))[
-                        expected
-                    ].lower(),
+                    state=self._selection_label("state", expected).lower(),
                     cooperative=self.cooperative_id.name,
                 )
             )

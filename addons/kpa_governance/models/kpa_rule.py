@@ -29,26 +29,10 @@ RULE_ADOPTION_FIELDS = {"state", "date_adopted", "decision_id", "date_archived"}
 class KpaRule(models.Model):
     _name = "kpa.rule"
     _description = "Rule of a cooperative"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["kpa.cooperative.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "cooperative_id, sequence, name, version desc, id"
-    _check_company_auto = True
 
     name = fields.Char(string="Title", required=True, tracking=True)
-    cooperative_id = fields.Many2one(
-        "kpa.cooperative",
-        string="Cooperative",
-        required=True,
-        index=True,
-        tracking=True,
-        ondelete="cascade",
-        check_company=True,
-    )
-    company_id = fields.Many2one(
-        related="cooperative_id.company_id",
-        store=True,
-        index=True,
-        string="Host structure",
-    )
     category = fields.Selection(
         RULE_CATEGORIES, required=True, default="functioning", tracking=True
     )
@@ -144,18 +128,7 @@ class KpaRule(models.Model):
 
     @api.constrains("previous_id", "cooperative_id")
     def _check_previous_cooperative(self):
-        for rule in self:
-            if rule.previous_id and rule.previous_id.cooperative_id != (
-                rule.cooperative_id
-            ):
-                raise ValidationError(
-                    self.env._(
-                        "The rule “%(rule)s” belongs to %(cooperative)s: its new "
-                        "version cannot belong to another cooperative.",
-                        rule=rule.previous_id.name,
-                        cooperative=rule.previous_id.cooperative_id.name,
-                    )
-                )
+        self._check_same_cooperative("previous_id")
 
     @api.constrains("state", "decision_id", "cooperative_id")
     def _check_adopted_by_decision(self):
@@ -240,9 +213,7 @@ class KpaRule(models.Model):
                         "The rule “%(rule)s” is %(state)s: its text no longer "
                         "changes. Create a new version and propose its adoption.",
                         rule=frozen[0].name,
-                        state=dict(
-                            self._fields["state"]._description_selection(self.env)
-                        )[frozen[0].state].lower(),
+                        state=frozen[0]._selection_label("state").lower(),
                     )
                 )
         return super().write(vals)
@@ -299,9 +270,7 @@ class KpaRule(models.Model):
                 self.env._(
                     "The rule “%(rule)s” is already %(state)s.",
                     rule=self.name,
-                    state=dict(self._fields["state"]._description_selection(self.env))[
-                        self.state
-                    ].lower(),
+                    state=self._selection_label("state").lower(),
                 )
             )
         decision = self.decision_ids.filtered(lambda d: d.state != "closed")[:1]
@@ -335,20 +304,14 @@ class KpaRule(models.Model):
 
     # === BUSINESS METHODS === #
 
+    def _cooperative_record_kind(self):
+        return self.env._("a rule")
+
     def next_draft_version(self):
         self.ensure_one()
         return self.search(
             [("previous_id", "=", self.id), ("state", "=", "draft")], limit=1
         )
-
-    def _get_form_action(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
-        }
 
     def _adopt(self, decision):
         """Adopt these draft rules by the given (closed, adopted) decision.

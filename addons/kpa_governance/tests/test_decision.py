@@ -332,6 +332,31 @@ class TestDecisionApply(KpaGovernanceCommon):
             "Anna Test: agree.", " ".join(decision.message_ids.mapped("body"))
         )
 
+    def test_subject_of_another_cooperative_is_named(self):
+        """One message for a record that refers to one of another cooperative:
+        a decision about its rule, a new version of its rule."""
+        rule_a = self.env["kpa.rule"].create(
+            {"name": "Rule of A Test", "cooperative_id": self.coop_a.id}
+        )
+        with self.assertRefused(
+            ValidationError,
+            "^“Rule of A Test” belongs to Coop Alpha: a decision of Coop Beta "
+            "cannot refer to it[.]$",
+        ):
+            self._decision(self.coop_b, "rule", rule_id=rule_a.id)
+        with self.assertRefused(
+            ValidationError,
+            "^“Rule of A Test” belongs to Coop Alpha: a rule of Coop Beta cannot "
+            "refer to it[.]$",
+        ):
+            self.env["kpa.rule"].create(
+                {
+                    "name": "Rule of B Test",
+                    "cooperative_id": self.coop_b.id,
+                    "previous_id": rule_a.id,
+                }
+            )
+
 
 @tagged("post_install", "-at_install")
 class TestDecisionBadInputs(KpaGovernanceCommon):

@@ -51,3 +51,24 @@ class TestFrenchInterface(KpaGovernanceCommon):
                 ("block", "Blocage"),
             ],
         )
+
+    def test_subject_of_another_cooperative_reads_in_french(self):
+        # The sentence is kpa_cooperative's, "une décision" kpa_governance's.
+        rule_a = self.env["kpa.rule"].create(
+            {"name": "Règle A Test", "cooperative_id": self.coop_a.id}
+        )
+        Decision = self.env["kpa.decision"].with_context(lang="fr_FR")
+        with self.assertRaises(ValidationError) as caught, self.env.cr.savepoint():
+            Decision.create(
+                {
+                    "name": "Question Test",
+                    "cooperative_id": self.coop_b.id,
+                    "decision_type": "rule",
+                    "rule_id": rule_a.id,
+                }
+            )
+        self.assertEqual(
+            caught.exception.args[0],
+            "« Règle A Test » appartient à Coop Alpha : une décision de Coop Beta "
+            "ne peut pas y faire référence.",
+        )

@@ -106,6 +106,19 @@ class KpaWebsiteSale(WebsiteSale):
         res.update(self._kpa_shop_facets(values))
         return res
 
+    def _get_shop_payment_errors(self, order):
+        """No payment of a cart that could not be split between its
+        cooperatives."""
+        errors = super()._get_shop_payment_errors(order)
+        errors += [
+            (
+                request.env._("Your cart cannot be split between the cooperatives."),
+                error,
+            )
+            for error in order._kpa_split_errors()
+        ]
+        return errors
+
     def _kpa_shop_facets(self, values):
         """The cooperatives and activities of the products on sale, each with
         its number of products given the other facet's choice: one grouped

@@ -102,12 +102,7 @@ class ProductTemplate(models.Model):
 
     def _compute_kpa_cooperative_url(self):
         for template in self:
-            cooperative = template.kpa_cooperative_id
-            template.kpa_cooperative_url = (
-                f"/cooperatives/{cooperative.slug}"
-                if cooperative.is_published
-                else False
-            )
+            template.kpa_cooperative_url = template.kpa_cooperative_id._published_url()
 
     # === CONSTRAINT METHODS === #
 

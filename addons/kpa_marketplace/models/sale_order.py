@@ -3,12 +3,14 @@ from collections import defaultdict
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
-from odoo.tools import format_list
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL, float_round, format_list
 
 # Lines are grouped by the id of their cooperative; this key groups the lines
 # that go to the host structure's own order.
 HOST = 0
+# Context key of the confirmation of the orders split off a quotation.
+SPLIT_CONFIRM = "kpa_split_confirm"
 # Fields a split order takes from the quotation it comes from.
 SPLIT_COPIED_FIELDS = (
     "company_id",
@@ -71,6 +73,7 @@ class SaleOrder(models.Model):
         compute="_compute_kpa_cooperative_id",
         store=True,
         readonly=False,
+        precompute=True,
         index="btree_not_null",
         check_company=True,
         help="The cooperative whose services this order sells; its coordinators "
@@ -120,12 +123,14 @@ class SaleOrder(models.Model):
     def _compute_kpa_cooperative_id(self):
         for order in self:
             if order.state not in ("draft", "sent"):
+                # A confirmed (or cancelled) order keeps the cooperative it was
+                # confirmed for, and so its journal.
+                order.kpa_cooperative_id = order.kpa_cooperative_id
                 continue
+            # A quotation is its only cooperative's; one mixing cooperatives,
+            # or selling none (the host's own products), has none.
             cooperatives = order.order_line.product_id.kpa_cooperative_id
-            if len(cooperatives) == 1:
-                order.kpa_cooperative_id = cooperatives
-            elif cooperatives:
-                order.kpa_cooperative_id = False
+            order.kpa_cooperative_id = cooperatives if len(cooperatives) == 1 else False
 
     @api.depends("order_line.product_id")
     def _compute_kpa_several_cooperatives(self):
@@ -136,12 +141,7 @@ class SaleOrder(models.Model):
 
     def _compute_kpa_cooperative_url(self):
         for order in self:
-            cooperative = order.kpa_cooperative_id
-            order.kpa_cooperative_url = (
-                f"/cooperatives/{cooperative.slug}"
-                if cooperative.is_published
-                else False
-            )
+            order.kpa_cooperative_url = order.kpa_cooperative_id._published_url()
 
     @api.depends("kpa_split_origin_id", "kpa_split_order_ids")
     def _compute_kpa_linked_order_ids(self):
@@ -195,22 +195,30 @@ class SaleOrder(models.Model):
             )
         return False
 
+    def _check_cart_is_ready_to_be_paid(self):
+        """A cart that could not be split between its cooperatives is not paid:
+        the customer reads why in the cart, before paying."""
+        for order in self:
+            errors = order._kpa_split_errors()
+            if errors:
+                raise ValidationError("\n".join(errors))
+        return super()._check_cart_is_ready_to_be_paid()
+
     # === ACTION METHODS === #
 
     def action_confirm(self):
         """Confirm each quotation as one order per cooperative."""
+        if self.env.context.get(SPLIT_CONFIRM):
+            # Orders split off a quotation, confirmed with it: not split again.
+            return super().action_confirm()
         for order in self:
             error = order._confirmation_error_message()
             if error:
                 raise UserError(error)
         split_orders = self._kpa_split_by_cooperative()
         res = super().action_confirm()
-        if split_orders:
-            # The split is bookkeeping of the quotation the user may confirm:
-            # the other cooperatives' orders are confirmed whatever the user's
-            # rights on them.
-            super(SaleOrder, split_orders).action_confirm()
-        (self | split_orders.with_env(self.env))._kpa_notify_coordinators()
+        split_orders._kpa_confirm_split_orders()
+        (self | split_orders)._kpa_notify_coordinators()
         return res
 
     def action_view_kpa_linked_orders(self):
@@ -241,40 +249,60 @@ class SaleOrder(models.Model):
         values["kpa_cooperative_id"] = self.kpa_cooperative_id.id
         return values
 
-    def _kpa_line_groups(self):
+    def _kpa_split_plan(self):
         """Sort the lines of this quotation into the orders it becomes.
 
-        Return an ordered mapping {cooperative id or HOST: lines}; the rule is
-        documented in the module's README ("Orders mixing cooperatives"):
+        The rule is documented in the module's README ("Orders mixing
+        cooperatives"):
 
-        - a service of a cooperative goes to that cooperative's order;
+        - a product of a cooperative goes to that cooperative's order;
         - a product of no cooperative (the host's own) goes to the host's order;
-        - delivery charges and discounts (lines of no cooperative, delivery or
-          negative) stay with the only cooperative when there is one, and go to
-          the host's order when the quotation mixes cooperatives;
+        - a line of no cooperative that adjusts the others (a delivery, a
+          discount: see :meth:`_kpa_is_adjustment`) is shared by the owners of
+          the lines it adjusts, pro rata (see :meth:`_kpa_adjustment_weights`):
+          each order gets its share, in a line of its own;
         - a line linked to another one (combo item, option) follows it; a
           section or note goes with the product line that follows it (or, at
           the end, the one before).
+
+        :return: (groups, shares): groups maps each owner (a cooperative id, or
+            HOST) to its lines, in the order of the quotation, a shared line
+            with its first owner; shares maps each line shared by several
+            owners to {owner: unit price of its share}, its first owner first
         """
         self.ensure_one()
+        Line = self.env["sale.order.line"]
         lines = self.order_line.sorted(lambda line: (line.sequence, line.id))
-        cooperatives = lines.product_id.kpa_cooperative_id
         keys = {}
+        adjustments = Line
         for line in lines:
             if line.display_type or line.linked_line_id:
                 continue
             cooperative = line.product_id.kpa_cooperative_id
             if cooperative:
                 keys[line] = cooperative.id
-            elif (
-                line.is_delivery
-                or line.currency_id.compare_amounts(line.price_subtotal, 0.0) < 0
-            ):
-                keys[line] = cooperatives.id if len(cooperatives) == 1 else HOST
+            elif self._kpa_is_adjustment(line):
+                adjustments |= line
             else:
                 keys[line] = HOST
         for line in lines.filtered("linked_line_id"):
             keys[line] = keys.get(line.linked_line_id, HOST)
+        owned = dict(keys)
+        owners = list(dict.fromkeys(owned.values()))
+        shares = {}
+        for line in adjustments:
+            weights = self._kpa_adjustment_weights(line, owned)
+            weights = {
+                key: weights[key]
+                for key in sorted(
+                    weights,
+                    key=lambda k: owners.index(k) if k in owners else len(owners),
+                )
+                if self.currency_id.compare_amounts(weights[key], 0.0) > 0
+            } or {HOST: 1.0}
+            keys[line] = next(iter(weights))
+            if len(weights) > 1:
+                shares[line] = self._kpa_share_prices(line, weights)
         pending, last_key = [], None
         for line in lines:
             if line.display_type:
@@ -288,9 +316,186 @@ class SaleOrder(models.Model):
             keys[display_line] = last_key or HOST
         groups = {}
         for line in lines:
-            groups.setdefault(keys[line], self.env["sale.order.line"])
+            groups.setdefault(keys[line], Line)
             groups[keys[line]] |= line
-        return groups
+        return groups, shares
+
+    def _kpa_is_adjustment(self, line):
+        """Whether a line of no cooperative adjusts the others instead of
+        selling something: a delivery, a discount (negative amount)."""
+        return (
+            line.is_delivery
+            or line.currency_id.compare_amounts(line.price_subtotal, 0.0) < 0
+        )
+
+    def _kpa_adjustment_weights(self, line, owned):
+        """How a line adjusting the others is shared by their owners.
+
+        - a delivery by the owners of the goods it delivers, pro rata of their
+          untaxed amount; with no goods, it is the only owner's, or else the
+          host's (who delivers services?);
+        - a discount by the owners of the lines with the same taxes (of every
+          line when none has them), pro rata of their untaxed amount: each
+          order keeps its VAT right.
+
+        :param owned: {product line: owner} of the lines that sell something
+        :return: {owner: weight}
+        """
+        if line.is_delivery:
+            base = {
+                sold: key
+                for sold, key in owned.items()
+                if sold.product_id.type == "consu"
+            }
+            if not base:
+                owners = set(owned.values())
+                return {owners.pop() if len(owners) == 1 else HOST: 1.0}
+        else:
+            base = {
+                sold: key for sold, key in owned.items() if sold.tax_id == line.tax_id
+            } or owned
+        weights = defaultdict(float)
+        for sold, key in base.items():
+            weights[key] += max(sold.price_subtotal, 0.0)
+        return weights
+
+    def _kpa_share_prices(self, line, weights):
+        """Unit prices of the shares of `line`, pro rata of `weights`.
+
+        The shares add up to the line: their unit prices to its unit price,
+        and, taxes rounded per line, their totals to its total (a cent moves
+        from one share to another when rounding would make them differ).
+
+        :return: {owner: unit price}, in the order of `weights`
+        """
+        digits = self.env["decimal.precision"].precision_get("Product Price")
+        keys = list(weights)
+        total_weight = sum(weights.values())
+        prices = {
+            key: float_round(
+                line.price_unit * weights[key] / total_weight, precision_digits=digits
+            )
+            for key in keys[:-1]
+        }
+        prices[keys[-1]] = float_round(
+            line.price_unit - sum(prices.values()), precision_digits=digits
+        )
+        target = self._kpa_totals([[(line, line.price_unit)]])[0]
+
+        def difference(trial):
+            totals = self._kpa_totals([[(line, price)] for price in trial.values()])
+            return self.currency_id.round(target - sum(totals))
+
+        if not self.currency_id.is_zero(difference(prices)):
+            unit = 10**-digits
+            for steps in range(1, 6):
+                for key in keys[:-1]:
+                    for sign in (1, -1):
+                        trial = dict(prices)
+                        trial[key] = float_round(
+                            trial[key] + sign * steps * unit, precision_digits=digits
+                        )
+                        trial[keys[-1]] = float_round(
+                            trial[keys[-1]] - sign * steps * unit,
+                            precision_digits=digits,
+                        )
+                        if self.currency_id.is_zero(difference(trial)):
+                            return trial
+        return prices
+
+    def _kpa_totals(self, orders):
+        """Total amounts (taxes included) of would-be orders, computed as the
+        orders compute theirs.
+
+        :param orders: a list of [(line, unit price)] per order
+        :return: a list of amounts
+        """
+        AccountTax = self.env["account.tax"]
+        totals = []
+        for priced_lines in orders:
+            base_lines = [
+                line._prepare_base_line_for_taxes_computation(price_unit=price)
+                for line, price in priced_lines
+            ]
+            AccountTax._add_tax_details_in_base_lines(base_lines, self.company_id)
+            AccountTax._round_base_lines_tax_details(base_lines, self.company_id)
+            totals.append(
+                AccountTax._get_tax_totals_summary(
+                    base_lines, self.currency_id, self.company_id
+                )["total_amount_currency"]
+            )
+        return totals
+
+    def _kpa_split_errors(self, plan=None):
+        """Why this quotation cannot be split between its owners, in the
+        user's words; empty when it can (or when it needs no split).
+
+        :param plan: the quotation's :meth:`_kpa_split_plan`, when known
+        """
+        self.ensure_one()
+        groups, shares = plan or self._kpa_split_plan()
+        if len(groups) < 2 or not any(
+            self._kpa_is_adjustment(line)
+            for line in self.order_line
+            if not line.display_type and not line.product_id.kpa_cooperative_id
+        ):
+            # Only what adjusts the others (discounts) can make an order negative.
+            return []
+        owners = list(groups)
+        priced = {key: [] for key in owners}
+        for key, lines in groups.items():
+            for line in lines.filtered(lambda line: not line.display_type):
+                if line not in shares:
+                    priced[key].append((line, line.price_unit))
+        for line, prices in shares.items():
+            for key, price in prices.items():
+                priced[key].append((line, price))
+        amounts = self._kpa_totals([priced[key] for key in owners])
+        totals = dict(zip(owners, amounts, strict=True))
+        negative = [
+            key
+            for key in owners
+            if self.currency_id.compare_amounts(totals[key], 0.0) < 0
+        ]
+        if not negative:
+            return []
+        Cooperative = self.env["kpa.cooperative"].sudo()
+        adjustments = [
+            line
+            for key in negative
+            for line, _price in priced[key]
+            if self._kpa_is_adjustment(line)
+        ]
+        return [
+            self.env._(
+                "%(order)s mixes several cooperatives, and its discounts or "
+                "delivery charges (%(lines)s) cannot be shared between them: the "
+                "order of %(owners)s would be negative. Give the discount on the "
+                "lines instead (Discount %% column), or sell them apart.",
+                order=self.name,
+                lines=format_list(
+                    self.env,
+                    list(
+                        dict.fromkeys(
+                            (line.name or "").split("\n")[0] for line in adjustments
+                        )
+                    ),
+                ),
+                owners=format_list(
+                    self.env,
+                    [
+                        Cooperative.browse(key).name if key else self.company_id.name
+                        for key in negative
+                    ],
+                ),
+            )
+        ]
+
+    def _kpa_is_paid(self):
+        """Whether a payment of the customer covers the quotation: its
+        confirmation must then never fail."""
+        self.ensure_one()
+        return any(tx.state in ("authorized", "done") for tx in self.transaction_ids)
 
     def _kpa_split_by_cooperative(self):
         """Split each quotation mixing owners (cooperatives, host) into one
@@ -300,36 +505,52 @@ class SaleOrder(models.Model):
 
         The lines move with one write per new order, so the number of queries
         grows with the number of cooperatives, not with lines × cooperatives.
+        A shared line (a discount, a delivery) gets its share's price, and the
+        other owners a line of their own.
 
-        :return: the new quotations, in superuser mode
+        A quotation that cannot be split (see :meth:`_kpa_split_errors`) is
+        refused, unless the customer paid it: it is then split all the same,
+        and its salesperson gets a to-do to settle it.
+
+        :return: the new quotations, in the environment of the quotations
         """
         plans = []
         for order in self.filtered(lambda o: o.state in ("draft", "sent")):
-            groups = order._kpa_line_groups()
+            plan = order._kpa_split_plan()
+            groups, _shares = plan
             if len(groups) < 2:
                 continue
-            if HOST in groups:
-                order._kpa_check_host_lines(groups[HOST])
+            errors = order._kpa_split_errors(plan)
+            if errors:
+                if not order._kpa_is_paid():
+                    raise UserError("\n".join(errors))
+                order._kpa_report_split_errors(errors)
             main_key = HOST if HOST in groups else next(iter(groups))
-            plans.append((order, main_key, groups))
+            plans.append((order, main_key, plan))
         if not plans:
-            return self.browse().sudo()
+            return self.browse()
         cooperatives = (
             self.env["kpa.cooperative"]
             .sudo()
-            .browse({key for _order, _main, groups in plans for key in groups if key})
+            .browse(
+                {key for _order, _main, (groups, _s) in plans for key in groups if key}
+            )
         )
         cooperatives.fetch(["coordinator_ids"])
         vals_list = [
-            order._kpa_prepare_split_order_vals(key)
-            for order, main_key, groups in plans
-            for key in groups
+            order._kpa_prepare_split_order_vals(key, order._kpa_lines_of(key, plan))
+            for order, main_key, plan in plans
+            for key in plan[0]
             if key != main_key
         ]
+        self._kpa_name_split_orders(vals_list)
         # The split orders are announced by a message on the quotation and a
         # to-do for their coordinators, who then follow them (see
         # _kpa_notify_coordinators); the customer follows them on confirmation.
         # No creation message, assignment email or follower each, here.
+        # Superuser: the user confirms a quotation they may confirm; the orders
+        # of its other cooperatives belong to those cooperatives' coordinators,
+        # whom the user may not reach (record rules), and get its lines.
         new_orders = iter(
             self.env["sale.order"]
             .sudo()
@@ -346,55 +567,139 @@ class SaleOrder(models.Model):
             for name in LINE_FIELDS_KEPT_ON_SPLIT
             if name in Line._fields
         ]
-        for order, main_key, groups in plans:
+        share_prices, share_vals, split_messages = [], [], {}
+        for order, main_key, (groups, shares) in plans:
             options = defaultdict(lambda: self.env["sale.order.option"].sudo())
             for option in order.sale_order_option_ids:
                 options[option.product_id.kpa_cooperative_id.id] |= option
-            splits = self.browse().sudo()
+            order_of = {main_key: order.sudo()}
             moved_lines = order.order_line
             for key, lines in groups.items():
                 if key == main_key:
                     continue
-                new_order = next(new_orders)
+                order_of[key] = new_order = next(new_orders)
                 with self.env.protecting(kept_fields, moved_lines):
                     lines.sudo().write({"order_id": new_order.id})
                 if key != HOST and options[key]:
                     options[key].write({"order_id": new_order.id})
-                splits |= new_order
+            for line, prices in shares.items():
+                first, *others = prices
+                share_prices.append((line, prices[first]))
+                share_vals += [
+                    order._kpa_prepare_shared_line_vals(
+                        line, order_of[key], prices[key]
+                    )
+                    for key in others
+                ]
             order.sudo().kpa_cooperative_id = main_key or False
-            order._kpa_post_split_message(splits)
+            splits = (
+                self.browse()
+                .sudo()
+                .union(*(order_of[key] for key in groups if key != main_key))
+            )
+            split_messages[order.id] = order._kpa_split_message(splits)
             created |= splits
+        # A note on each quotation split, without notification: the orders
+        # are announced to their coordinators by a to-do.
+        self.browse(list(split_messages))._message_log_batch(bodies=split_messages)
+        # A shared line keeps its first owner's share; the others get theirs
+        # in lines of their own (a few per cart: one per discount and tax).
+        for line, price in share_prices:
+            line.sudo().price_unit = price
+        if share_vals:
+            Line.sudo().create(share_vals)
+        # An order left without delivery has no delivery method.
+        (self | created).filtered(
+            lambda order: order.carrier_id
+            and not order.order_line.filtered("is_delivery")
+        ).sudo().write({"carrier_id": False, "pickup_location_data": False})
         # The payments of the quotation now cover the split orders too.
         (self | created).invalidate_recordset(["amount_paid"])
-        return created.with_env(self.env).sudo()
-
-    def _kpa_check_host_lines(self, host_lines):
-        """The host's order may not be negative: a discount on a cart mixing
-        cooperatives cannot be shared out between them."""
-        self.ensure_one()
-        host_total = sum(host_lines.mapped("price_subtotal"))
-        if self.currency_id.compare_amounts(host_total, 0.0) >= 0:
-            return
-        raise UserError(
-            self.env._(
-                "%(order)s mixes services of several cooperatives and gives a "
-                "discount on the whole of it (%(lines)s). The discount cannot be "
-                "shared out between the cooperatives: give it on their lines "
-                "(Discount %% column) instead.",
-                order=self.name,
-                lines=format_list(
-                    self.env,
-                    [
-                        (line.name or "").split("\n")[0]
-                        for line in host_lines
-                        if self.currency_id.compare_amounts(line.price_subtotal, 0) < 0
-                    ],
-                ),
-            )
+        created = created.with_env(self.env)
+        self.browse([order.id for order, _main, _plan in plans])._kpa_after_split(
+            created
         )
+        return created
 
-    def _kpa_prepare_split_order_vals(self, key):
-        """Values of the new quotation of `key` (a cooperative id or HOST)."""
+    def _kpa_confirm_split_orders(self):
+        """Confirm the orders just split off the quotations being confirmed,
+        each through the whole confirmation of sale.order (every module's own:
+        event registrations, deliveries, loyalty points...), as the user who
+        confirms the quotations."""
+        orders = self.with_context(**{SPLIT_CONFIRM: True})
+        if not orders:
+            return
+        allowed = orders._filtered_access("write")
+        allowed.action_confirm()
+        others = orders - allowed
+        if others:
+            # A coordinator confirms a quotation they handle, which also sold
+            # other cooperatives' services: the orders of those cooperatives,
+            # split off it for their own coordinators, are confirmed with it
+            # although the coordinator may not handle them.
+            others.sudo().action_confirm()
+
+    def _kpa_name_split_orders(self, vals_list):
+        """Give the new orders their numbers from the sales orders' sequence
+        of their company, drawn at once (sale.order.create draws them one by
+        one, two queries each). Left to sale.order.create when the sequence
+        has no gaps or dated ranges."""
+        by_company = defaultdict(list)
+        for vals in vals_list:
+            by_company[vals["company_id"]].append(vals)
+        for company_id, company_vals in by_company.items():
+            # The numbers of sales orders, which sale.order.create draws for
+            # whoever creates an order.
+            sequence = (
+                self.env["ir.sequence"]
+                .sudo()
+                .search(
+                    [
+                        ("code", "=", "sale.order"),
+                        ("company_id", "in", [company_id, False]),
+                    ],
+                    order="company_id",
+                    limit=1,
+                )
+            )
+            if sequence.implementation != "standard" or sequence.use_date_range:
+                continue
+            self.env.cr.execute(
+                SQL(
+                    "SELECT nextval(%s) FROM generate_series(1, %s)",
+                    f"ir_sequence_{sequence.id:03d}",
+                    len(company_vals),
+                )
+            )
+            numbers = [number for (number,) in self.env.cr.fetchall()]
+            for vals, number in zip(company_vals, numbers, strict=True):
+                vals["name"] = sequence.get_next_char(number)
+
+    def _kpa_lines_of(self, key, plan):
+        """The lines the order of `key` will hold, its shares included."""
+        groups, shares = plan
+        lines = groups.get(key, self.env["sale.order.line"])
+        return lines.union(*(line for line, prices in shares.items() if key in prices))
+
+    def _kpa_report_split_errors(self, errors):
+        """A paid quotation that cannot be split as it should is split all the
+        same: its salesperson (or the host's e-shop's) gets a to-do to settle
+        it with the customer and the cooperatives."""
+        self.ensure_one()
+        body = Markup("<br/>").join(errors)
+        self.message_post(body=body)
+        user = self.user_id or self.website_id.salesperson_id
+        if user:
+            self.sudo().activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=user.id,
+                summary=self.env._("Paid order to settle between the cooperatives"),
+                note=body,
+            )
+
+    def _kpa_prepare_split_order_vals(self, key, lines):
+        """Values of the new quotation of `key` (a cooperative id or HOST),
+        which will hold `lines` (shared lines included)."""
         self.ensure_one()
         cooperative = self.env["kpa.cooperative"].sudo().browse(key)
         vals = {
@@ -405,6 +710,8 @@ class SaleOrder(models.Model):
         if cooperative and self.user_id not in cooperative.coordinator_ids:
             # Each cooperative's order is handled by its coordinators.
             vals["user_id"] = cooperative.coordinator_ids[:1].id
+        if lines.filtered("is_delivery"):
+            vals["carrier_id"] = self.carrier_id.id
         vals.update(
             {
                 "kpa_cooperative_id": cooperative.id,
@@ -417,7 +724,31 @@ class SaleOrder(models.Model):
         )
         return vals
 
-    def _kpa_post_split_message(self, split_orders):
+    def _kpa_prepare_shared_line_vals(self, line, order, price_unit):
+        """Values of the line that gives `order` its share of `line`."""
+        vals = line.copy_data(
+            {
+                "order_id": order.id,
+                "price_unit": price_unit,
+                "name": line.name,
+                "product_uom_qty": line.product_uom_qty,
+                "product_uom": line.product_uom.id,
+                "discount": line.discount,
+                "tax_id": [Command.set(line.tax_id.ids)],
+                "analytic_distribution": line.analytic_distribution,
+                "sequence": line.sequence,
+            }
+        )[0]
+        return vals
+
+    def _kpa_after_split(self, split_orders):
+        """Hook: the quotations in `self` were just split into themselves and
+        `split_orders`, before any of them is confirmed (the bridges to Odoo's
+        apps move what follows the lines: registrations, pickup points,
+        loyalty points)."""
+
+    def _kpa_split_message(self, split_orders):
+        """The note that tells which orders this quotation was split into."""
         self.ensure_one()
         links = Markup(", ").join(
             Markup('<a href="#" data-oe-model="sale.order" data-oe-id="%s">%s</a> (%s)')
@@ -428,15 +759,12 @@ class SaleOrder(models.Model):
             )
             for order in split_orders
         )
-        self.message_post(
-            body=Markup("%s %s")
-            % (
-                self.env._(
-                    "This quotation mixed several cooperatives: it was split into "
-                    "one order per cooperative:"
-                ),
-                links,
-            )
+        return Markup("%s %s") % (
+            self.env._(
+                "This quotation mixed several cooperatives: it was split into "
+                "one order per cooperative:"
+            ),
+            links,
         )
 
     def _kpa_notify_coordinators(self):

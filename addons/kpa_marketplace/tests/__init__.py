@@ -1,6 +1,7 @@
 from . import test_access
 from . import test_access_matrix
 from . import test_catalogue
+from . import test_demo_tour
 from . import test_http
 from . import test_i18n
 from . import test_invoicing

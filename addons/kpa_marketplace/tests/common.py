@@ -1,4 +1,5 @@
 from contextlib import contextmanager
+from unittest.mock import patch
 
 from odoo import Command
 
@@ -102,6 +103,61 @@ class KpaMarketplaceCommon(KpaCooperativeCommon):
                     for index, coop in enumerate(cls.coop_extra)
                 ]
             )
+
+    @classmethod
+    def _setup_payment_provider(cls):
+        """A payment provider of no payment service, in test mode, for the
+        host, with its payments in the bank journal (as account_payment's own
+        tests make it): the tests need no demo provider."""
+        method = cls.env.ref("payment.payment_method_unknown")
+        cls.payment_method = method
+        cls.provider = cls.env["payment.provider"].create(
+            {
+                "name": "Test provider",
+                "code": "none",
+                "state": "test",
+                "is_published": True,
+                "company_id": cls.host.id,
+                "payment_method_ids": [Command.set(method.ids)],
+            }
+        )
+        method.active = True
+        AccountMethod = cls.env["account.payment.method"]
+        information = AccountMethod._get_payment_method_information
+
+        def with_none(*args, **kwargs):
+            return {**information(), "none": {"mode": "electronic", "type": ("bank",)}}
+
+        with patch.object(
+            type(AccountMethod), "_get_payment_method_information", with_none
+        ):
+            AccountMethod.sudo().create(
+                {"name": "Test method", "code": "none", "payment_type": "inbound"}
+            )
+            cls.provider.journal_id = cls.company_data["default_journal_bank"]
+
+    def _pay(self, order, amount=None):
+        """Pay the quotation in full (or `amount`) online, as the e-shop does,
+        and post-process the payment (confirmation, invoices)."""
+        tx = (
+            self.env["payment.transaction"]
+            .sudo()
+            .create(
+                {
+                    "provider_id": self.provider.id,
+                    "payment_method_id": self.payment_method.id,
+                    "reference": f"KPA-{order.name}",
+                    "amount": order.amount_total if amount is None else amount,
+                    "currency_id": order.currency_id.id,
+                    "partner_id": order.partner_id.id,
+                    "operation": "online_direct",
+                    "sale_order_ids": [Command.set(order.ids)],
+                }
+            )
+        )
+        tx._set_done()
+        tx._post_process()
+        return tx
 
     @classmethod
     def _quotation(cls, lines, **values):

@@ -9,31 +9,7 @@ class TestPaymentOfSplitOrders(KpaMarketplaceCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        demo = cls.env.ref("payment.payment_provider_demo")
-        cls.provider = demo.sudo().copy({"company_id": cls.host.id})
-        cls.provider.write({"state": "test", "is_published": True})
-        cls.payment_method = cls.env.ref("payment_demo.payment_method_demo")
-
-    def _pay(self, order, amount=None):
-        tx = (
-            self.env["payment.transaction"]
-            .sudo()
-            .create(
-                {
-                    "provider_id": self.provider.id,
-                    "payment_method_id": self.payment_method.id,
-                    "reference": f"KPA-{order.name}",
-                    "amount": order.amount_total if amount is None else amount,
-                    "currency_id": order.currency_id.id,
-                    "partner_id": order.partner_id.id,
-                    "operation": "online_direct",
-                    "sale_order_ids": [Command.set(order.ids)],
-                }
-            )
-        )
-        tx._set_done()
-        tx._post_process()
-        return tx
+        cls._setup_payment_provider()
 
     def test_one_payment_confirms_and_pays_every_split_order(self):
         order = self._quotation(

@@ -1,6 +1,7 @@
 import csv
 import io
 import json
+from decimal import Decimal
 
 from odoo import http
 from odoo.http import request
@@ -12,8 +13,11 @@ from odoo.addons.kpa_cooperative.controllers.cooperative import (
 )
 
 from .. import open_data
+from ..models.kpa_accounts_publication import PUBLICATION_ORDER
 
 AMOUNT_KEYS = ("revenue", "expenses", "host_fee", "result")
+# Amounts of version 2 of the open data only (absent from older publications).
+BALANCE_KEYS = ("opening_balance", "closing_balance")
 PUBLICATION_FIELDS = [
     "cooperative_id",
     "date_from",
@@ -28,6 +32,8 @@ PUBLICATION_FIELDS = [
     "supersedes_id",
     "superseded_by_id",
     "company_id",
+    "publication_number",
+    "previous_id",
 ]
 CSV_COLUMNS = (
     "cooperative",
@@ -40,6 +46,9 @@ CSV_COLUMNS = (
     "amount",
     "content_hash",
     "supersedes",
+    "opening_balance",
+    "closing_balance",
+    "previous_hash",
 )
 
 
@@ -50,7 +59,8 @@ class KpaAccountsPages(KpaCooperativePages):
     # === HELPERS === #
 
     def _publications_sudo(self, cooperatives_sudo):
-        """Public statements of these cooperatives, oldest period first."""
+        """Public statements of these cooperatives, in the order they were
+        published (the order of the open data)."""
         return (
             request.env["kpa.accounts.publication"]
             .sudo()
@@ -60,7 +70,7 @@ class KpaAccountsPages(KpaCooperativePages):
                     ("state", "in", open_data.PUBLIC_STATES),
                 ],
                 PUBLICATION_FIELDS,
-                order="date_from, date_to, published_date, id",
+                order=PUBLICATION_ORDER,
             )
         )
 
@@ -111,7 +121,9 @@ class KpaAccountsPages(KpaCooperativePages):
 
     def _csv_body(self, document):
         """The same lines as accounts.json, for a spreadsheet in French locale:
-        ";" separator, decimal comma, UTF-8 with a byte order mark."""
+        ";" separator, decimal comma, UTF-8 with a byte order mark. The
+        balances and previous_hash of version 2 come last, empty for older
+        publications."""
         output = io.StringIO()
         writer = csv.writer(output, delimiter=";", lineterminator="\r\n")
         writer.writerow(CSV_COLUMNS)
@@ -130,11 +142,20 @@ class KpaAccountsPages(KpaCooperativePages):
                         self._csv_amount(line["amount"]),
                         publication["content_hash"],
                         publication["supersedes"] or "",
+                        *(
+                            self._csv_amount(publication[key])
+                            if key in publication
+                            else ""
+                            for key in BALANCE_KEYS
+                        ),
+                        publication.get("previous_hash") or "",
                     )
                 )
         return ("\ufeff" + output.getvalue()).encode("utf-8")
 
     def _page_values(self, cooperative_sudo, publications_sudo):
+        """``publications_sudo`` in the order they were published; the page
+        lists them by period, the latest first."""
         currency = cooperative_sudo.company_id.currency_id
         money = self._money_formatter(currency)
         period_label = request.env["kpa.accounts.period"]._labeler()
@@ -143,6 +164,7 @@ class KpaAccountsPages(KpaCooperativePages):
         entries = []
         for publication in publications_sudo:
             data = publication._open_data_object()
+            amounts = [key for key in AMOUNT_KEYS + BALANCE_KEYS if key in data]
             entries.append(
                 {
                     "id": publication.id,
@@ -153,8 +175,8 @@ class KpaAccountsPages(KpaCooperativePages):
                         key: format_date(request.env, data[key]) if data[key] else ""
                         for key in ("date_from", "date_to", "published_on")
                     },
-                    "amounts": {key: float(data[key]) for key in AMOUNT_KEYS},
-                    "money": {key: money(data[key]) for key in AMOUNT_KEYS},
+                    "amounts": {key: float(data[key]) for key in amounts},
+                    "money": {key: money(data[key]) for key in amounts},
                     "lines": [
                         {**line, "money": money(line["amount"])}
                         for line in data["lines"]
@@ -162,9 +184,13 @@ class KpaAccountsPages(KpaCooperativePages):
                     "published_content_hash": publication.published_content_hash,
                     "supersedes": by_hash.get(data["supersedes"]),
                     "superseded_by": publication.superseded_by_id,
+                    "previous": publication.previous_id,
                 }
             )
-        current = [entry for entry in entries if entry["data"]["state"] == "published"]
+        by_period = sorted(
+            entries, key=lambda e: (e["data"]["date_from"], e["data"]["date_to"])
+        )
+        current = [e for e in by_period if e["data"]["state"] == "published"]
         chart = {
             "labels": [entry["period"] for entry in current],
             "currency": cooperative_sudo.company_id.currency_id.name,
@@ -174,13 +200,18 @@ class KpaAccountsPages(KpaCooperativePages):
                 {
                     "key": key,
                     "label": label,
-                    "values": [e["amounts"][key] for e in current],
+                    # None (a gap) for statements published without balances.
+                    "values": [e["amounts"].get(key) for e in current],
                 }
                 for key, label in (
                     ("revenue", request.env._("Revenue")),
                     ("expenses", request.env._("Expenses")),
                     ("host_fee", request.env._("Host fee")),
                     ("result", request.env._("Result")),
+                    (
+                        "closing_balance",
+                        request.env._("Balance at the host (end of period)"),
+                    ),
                 )
             ],
         }
@@ -188,12 +219,44 @@ class KpaAccountsPages(KpaCooperativePages):
             "cooperative": cooperative_sudo,
             "main_object": cooperative_sudo,
             "licence": cooperative_sudo.licence,
-            "publications": list(reversed(entries)),
+            "publications": list(reversed(by_period)),
             "chart_json": json.dumps(chart, ensure_ascii=False),
             "has_chart": bool(current),
+            "has_balance": any("closing_balance" in e["amounts"] for e in entries),
+            # The last publication vouches for all those before it.
+            "last_hash": entries[-1]["data"]["content_hash"] if entries else None,
+            # The text alternative of the chart: its figures, and a sentence.
+            "chart_rows": current,
+            "chart_summary": self._chart_summary(current, money),
             "currency": currency,
             "host": cooperative_sudo.company_id.name,
         }
+
+    def _chart_summary(self, current, money):
+        """What the chart shows, in one sentence: its periods and its totals."""
+        if not current:
+            return ""
+        totals = {
+            key: money(sum(Decimal(entry["data"][key]) for entry in current))
+            for key in AMOUNT_KEYS
+        }
+        if len(current) == 1:
+            return request.env._(
+                "One published period, %(period)s: revenue %(revenue)s, expenses "
+                "%(expenses)s, host fee %(host_fee)s, result %(result)s.",
+                period=current[0]["period"],
+                **totals,
+            )
+        return request.env._(
+            "%(count)s published periods, from %(first)s to %(last)s. In all: "
+            "revenue %(revenue)s, expenses %(expenses)s, host fee %(host_fee)s, "
+            "result %(result)s. Result of the latest period: %(latest)s.",
+            count=len(current),
+            first=current[0]["period"],
+            last=current[-1]["period"],
+            latest=current[-1]["money"]["result"],
+            **totals,
+        )
 
     # === ROUTES === #
 

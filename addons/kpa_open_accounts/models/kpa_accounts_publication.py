@@ -1,4 +1,5 @@
 import json
+from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
 
@@ -21,6 +22,10 @@ EDITABLE_FIELDS = {
 }
 # Fields whose change makes a draft's figures out of date.
 STATEMENT_INPUTS = {"cooperative_id", "period_type", "date_from", "date_to"}
+# The order statements were published in (the order of the open data and of
+# the chain): those published before the chain (open data version 1) have no
+# number and come first.
+PUBLICATION_ORDER = "publication_number asc nulls first, published_date, id"
 
 
 class KpaAccountsPublication(models.Model):
@@ -102,6 +107,20 @@ class KpaAccountsPublication(models.Model):
     result = fields.Monetary(
         readonly=True, copy=False, help="Revenue minus expenses minus host fee."
     )
+    opening_balance = fields.Monetary(
+        string="Opening balance",
+        readonly=True,
+        copy=False,
+        help="What the host structure held for the cooperative at the start of "
+        "the period: the result of all its posted books before it.",
+    )
+    closing_balance = fields.Monetary(
+        string="Closing balance",
+        readonly=True,
+        copy=False,
+        help="What the host structure holds for the cooperative at the end of the "
+        "period: the opening balance plus the period's result.",
+    )
     line_ids = fields.One2many(
         "kpa.accounts.publication.line",
         "publication_id",
@@ -169,7 +188,45 @@ class KpaAccountsPublication(models.Model):
         help="The fingerprint the statement had when it was published. A superseded "
         "statement gets a new one, since its state is part of what is hashed.",
     )
+    schema_version = fields.Integer(
+        string="Open-data version",
+        readonly=True,
+        copy=False,
+        help="Version of the open-data format the statement was published in: 2 "
+        "carries the balances and the fingerprint of the previous publication; "
+        "statements published before it keep version 1 (empty here).",
+    )
+    publication_number = fields.Integer(
+        string="Publication no.",
+        readonly=True,
+        copy=False,
+        help="Rank of the statement among its cooperative's publications, in the "
+        "order they were published: the order of the open data and of the chain "
+        "of fingerprints.",
+    )
+    previous_id = fields.Many2one(
+        "kpa.accounts.publication",
+        string="Previous publication",
+        readonly=True,
+        copy=False,
+        ondelete="restrict",
+        help="The statement of the cooperative published just before this one: "
+        "its fingerprint at publication is part of this one's open data "
+        "(previous_hash), so that no publication can be removed or moved unseen.",
+    )
+    previous_hash = fields.Char(
+        related="previous_id.published_content_hash",
+        string="Fingerprint of the previous publication",
+    )
     website_url = fields.Char(compute="_compute_website_url")
+
+    _sql_constraints = [
+        (
+            "publication_number_unique",
+            "UNIQUE(cooperative_id, publication_number)",
+            "Two publications of a cooperative cannot have the same number.",
+        ),
+    ]
 
     # === COMPUTE METHODS === #
 
@@ -353,21 +410,31 @@ class KpaAccountsPublication(models.Model):
         if overlaps:
             raise ValidationError(self._overlap_message(*overlaps[0]))
         now = fields.Datetime.now()
-        for publication in self:
+        # The chain: each statement follows the last one its cooperative
+        # published (several of a cooperative published at once follow each
+        # other in the order of their periods).
+        last, count = self._last_publications()
+        for publication in self.sorted(lambda p: (p.date_from, p.date_to, p.id)):
             if publication.supersedes_id:
                 publication.supersedes_id._mark_superseded(publication)
             cooperative = publication.cooperative_id.sudo()
+            previous = last.get(cooperative, self.browse())
+            count[cooperative] += 1
             vals = {
                 "state": "published",
                 "published_date": now,
                 "published_on": today,
                 "published_uid": self.env.uid,
                 "licence": cooperative.licence or False,
+                "schema_version": open_data.SCHEMA_VERSION,
+                "publication_number": count[cooperative],
+                "previous_id": previous.id,
             }
             payload = publication._publication_object(
                 state="published",
                 published_on=today,
                 supersedes=publication.supersedes_id.content_hash or None,
+                previous_hash=previous.published_content_hash or None,
             )
             digest = open_data.content_hash(payload)
             vals.update(
@@ -376,6 +443,7 @@ class KpaAccountsPublication(models.Model):
                 published_content_hash=digest,
             )
             publication._write_unchecked(vals)
+            last[cooperative] = publication
         self.flush_recordset()
         for publication in self:
             publication.message_post(
@@ -461,6 +529,8 @@ class KpaAccountsPublication(models.Model):
                     "expenses": statement["expenses"],
                     "host_fee": statement["host_fee"],
                     "result": statement["result"],
+                    "opening_balance": statement["opening_balance"],
+                    "closing_balance": statement["closing_balance"],
                     "computed_date": now,
                 }
             )
@@ -484,6 +554,8 @@ class KpaAccountsPublication(models.Model):
             "expenses": self.expenses,
             "host_fee": self.host_fee,
             "result": self.result,
+            "opening_balance": self.opening_balance,
+            "closing_balance": self.closing_balance,
             "lines": [
                 {
                     "section": line.section,
@@ -546,6 +618,26 @@ class KpaAccountsPublication(models.Model):
                 tuple(self.cooperative_id.ids),
             )
         )
+
+    def _last_publications(self):
+        """({cooperative: its last published or superseded statement},
+        {cooperative: how many it has}) for the cooperatives of self, in one
+        query. Statements published before the chain (open data version 1)
+        have no number: they come first, in the order they were published."""
+        last = {}
+        count = defaultdict(int)
+        for publication in self.sudo().search_fetch(
+            [
+                ("cooperative_id", "in", self.cooperative_id.ids),
+                ("state", "in", open_data.PUBLIC_STATES),
+            ],
+            ["cooperative_id", "published_content_hash"],
+            order=PUBLICATION_ORDER,
+        ):
+            cooperative = publication.cooperative_id
+            last[cooperative] = publication.with_env(self.env)
+            count[cooperative] += 1
+        return last, count
 
     def _overlapping_published(self, ignore=None):
         """[(publication, other published statement of its cooperative whose
@@ -654,19 +746,23 @@ class KpaAccountsPublication(models.Model):
             amount = 0.0
         return float_repr(amount, currency.decimal_places)
 
-    def _publication_object(self, state, published_on, supersedes):
-        """The publication object of the open data, without content_hash."""
+    def _publication_object(self, state, published_on, supersedes, previous_hash):
+        """The publication object of the open data (the current version,
+        open_data.SCHEMA_VERSION), without content_hash."""
         self.ensure_one()
         statement = self._stored_statement()
         return {
+            "schema_version": open_data.SCHEMA_VERSION,
             "date_from": self.date_from.isoformat(),
             "date_to": self.date_to.isoformat(),
             "state": state,
             "published_on": published_on.isoformat(),
+            "opening_balance": self._format_amount(statement["opening_balance"]),
             "revenue": self._format_amount(statement["revenue"]),
             "expenses": self._format_amount(statement["expenses"]),
             "host_fee": self._format_amount(statement["host_fee"]),
             "result": self._format_amount(statement["result"]),
+            "closing_balance": self._format_amount(statement["closing_balance"]),
             "lines": [
                 {
                     "category": line["category"],
@@ -676,11 +772,12 @@ class KpaAccountsPublication(models.Model):
                 for line in statement["lines"]
             ],
             "supersedes": supersedes,
+            "previous_hash": previous_hash,
         }
 
     def _open_data_object(self):
         """The frozen publication object, content_hash included, keys in the
-        order of the schema."""
+        order of the schema. Each keeps the version it was published in."""
         self.ensure_one()
         payload = json.loads(self.content_json)
         payload["content_hash"] = self.content_hash
@@ -698,11 +795,11 @@ class KpaAccountsPublication(models.Model):
             },
             "licence": cooperative.licence or "",
             "currency": cooperative.company_id.currency_id.name,
+            # In the order they were published: the order of the chain.
             "publications": [
                 publication._open_data_object()
-                for publication in publications.sorted(
-                    lambda p: (p.date_from, p.date_to, p.published_date, p.id)
-                )
-                if publication.state in open_data.PUBLIC_STATES
+                for publication in publications.filtered(
+                    lambda p: p.state in open_data.PUBLIC_STATES
+                ).sorted(lambda p: (p.publication_number, p.published_date, p.id))
             ],
         }

@@ -3,6 +3,7 @@ from collections import defaultdict
 from odoo import api, models, tools
 
 SECTIONS = ("revenue", "expenses", "host_fee")
+BALANCES = ("opening_balance", "closing_balance")
 # Where a category without a standard label goes in its section.
 SECTION_SEQUENCES = {"revenue": 50, "expenses": 195, "host_fee": 300}
 # Expense and revenue categories of the French chart of accounts (PCG), by the
@@ -36,10 +37,15 @@ class KpaAccountsStatement(models.AbstractModel):
     result over a period, from the posted books of its host, by category.
 
     A statement is a dict with ``revenue``, ``expenses``, ``host_fee``,
-    ``result`` (rounded floats) and ``lines``, a list of dicts with
-    ``section``, ``category``, ``label``, ``sequence`` and ``amount``, in
-    display order. Lines are aggregates by category: never a customer, a
-    supplier or a member.
+    ``result``, ``opening_balance``, ``closing_balance`` (rounded floats) and
+    ``lines``, a list of dicts with ``section``, ``category``, ``label``,
+    ``sequence`` and ``amount``, in display order. Lines are aggregates by
+    category: never a customer, a supplier or a member.
+
+    The balance is what the host holds for the cooperative: the opening
+    balance is the result of all its posted books before the period (every
+    earlier period, published or not), the closing balance adds the period's
+    result to it.
     """
 
     _name = "kpa.accounts.statement"
@@ -49,7 +55,8 @@ class KpaAccountsStatement(models.AbstractModel):
     def _compute(self, periods):
         """{(cooperative id, date_from, date_to): statement} for each of
         ``periods``, a list of (cooperative, date_from, date_to), in one grouped
-        query per distinct period (whatever the number of cooperatives)."""
+        query per distinct period and one per distinct start (the opening
+        balances), whatever the number of cooperatives."""
         column = self._cooperatives_column()
         Line = self.env["account.analytic.line"].sudo()
         groupby = [column, *self._statement_groupby()]
@@ -74,7 +81,46 @@ class KpaAccountsStatement(models.AbstractModel):
                     groups.get(cooperative.analytic_account_id, []),
                     cooperative.company_id,
                 )
+        openings = self._opening_balances(column, by_dates)
+        for (date_from, date_to), cooperatives_sudo in by_dates.items():
+            for cooperative in cooperatives_sudo:
+                statement = statements[cooperative.id, date_from, date_to]
+                currency = cooperative.company_id.currency_id
+                opening = currency.round(openings[cooperative.id, date_from])
+                statement["opening_balance"] = opening + 0.0
+                statement["closing_balance"] = (
+                    currency.round(opening + statement["result"]) + 0.0
+                )
         return statements
+
+    @api.model
+    def _opening_balances(self, column, by_dates):
+        """{(cooperative id, date_from): the cooperative's balance before
+        date_from} for the cooperatives of ``by_dates`` ({(date_from, date_to):
+        cooperatives}), one grouped query per distinct date_from. The result
+        of a statement is the sum of the analytic amounts of its period (its
+        sections add them with their signs), so the balance is that sum over
+        everything posted before."""
+        Line = self.env["account.analytic.line"].sudo()
+        by_start = defaultdict(lambda: self.env["kpa.cooperative"].sudo())
+        for (date_from, _date_to), cooperatives_sudo in by_dates.items():
+            by_start[date_from] |= cooperatives_sudo
+        balances = {}
+        for date_from, cooperatives_sudo in by_start.items():
+            sums = dict(
+                Line._read_group(
+                    self._opening_domain(
+                        column, cooperatives_sudo.analytic_account_id, date_from
+                    ),
+                    [column],
+                    ["amount:sum"],
+                )
+            )
+            for cooperative in cooperatives_sudo:
+                balances[cooperative.id, date_from] = sums.get(
+                    cooperative.analytic_account_id, 0.0
+                )
+        return balances
 
     # === THE BOOKS === #
 
@@ -93,6 +139,21 @@ class KpaAccountsStatement(models.AbstractModel):
             (column, "in", accounts.ids),
             ("date", ">=", date_from),
             ("date", "<=", date_to),
+            *self._posted_domain(),
+        ]
+
+    @api.model
+    def _opening_domain(self, column, accounts, date_from):
+        """The cooperatives' posted books before ``date_from``."""
+        return [
+            (column, "in", accounts.ids),
+            ("date", "<", date_from),
+            *self._posted_domain(),
+        ]
+
+    @api.model
+    def _posted_domain(self):
+        return [
             ("move_line_id", "not any", [("parent_state", "!=", "posted")]),
             ("kpa_host_fee_move_id", "not any", [("state", "!=", "posted")]),
         ]
@@ -254,7 +315,10 @@ class KpaAccountsStatement(models.AbstractModel):
 
         def key(statement):
             return (
-                [currency.round(statement[name]) for name in (*SECTIONS, "result")],
+                [
+                    currency.round(statement[name])
+                    for name in (*SECTIONS, "result", *BALANCES)
+                ],
                 [
                     (
                         line["section"],

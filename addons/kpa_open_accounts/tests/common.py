@@ -10,20 +10,27 @@ from odoo import Command, fields
 from odoo.tools.misc import file_path, format_date
 
 from odoo.addons.kpa_cooperative.tests.common import KpaCooperativeCommon
+from odoo.addons.kpa_open_accounts import open_data
 
-# Keys of a publication object in accounts.json (DESIGN.md §3).
+# Keys of a publication object in accounts.json (DESIGN.md §3), as the
+# module publishes it now (version 2 of the open data: DESIGN.md's keys, the
+# balance at the host, schema_version and previous_hash).
 SCHEMA_PUBLICATION_KEYS = {
+    "schema_version",
     "date_from",
     "date_to",
     "state",
     "published_on",
+    "opening_balance",
     "revenue",
     "expenses",
     "host_fee",
     "result",
+    "closing_balance",
     "lines",
     "content_hash",
     "supersedes",
+    "previous_hash",
 }
 # Names that must never appear in anything published.
 SECRET_NAMES = (
@@ -189,6 +196,37 @@ class KpaAccountsCommon(KpaCooperativeCommon):
     def _publish(self, cooperative=None, period=None, **vals):
         publication = self._draft(cooperative, period, **vals)
         publication.action_publish()
+        return publication
+
+    def _publish_version_1(self, cooperative=None, period=None):
+        """A statement published as the module did before version 2 of the
+        open data: the same figures, frozen without balances, schema version,
+        number nor previous publication."""
+        publication = self._draft(cooperative, period)
+        today = fields.Date.context_today(publication)
+        payload = {
+            key: value
+            for key, value in publication._publication_object(
+                state="published",
+                published_on=today,
+                supersedes=None,
+                previous_hash=None,
+            ).items()
+            if key in open_data.PUBLICATION_KEYS_V1
+        }
+        digest = open_data.content_hash(payload)
+        publication._write_unchecked(
+            {
+                "state": "published",
+                "published_date": fields.Datetime.now(),
+                "published_on": today,
+                "published_uid": self.accountant.id,
+                "licence": publication.cooperative_id.licence,
+                "content_json": open_data.canonical_json(payload).decode(),
+                "content_hash": digest,
+                "published_content_hash": digest,
+            }
+        )
         return publication
 
     @staticmethod

@@ -9,6 +9,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, freeze_time, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.kpa_open_accounts import open_data
+
 from .common import (
     SCHEMA_PUBLICATION_KEYS,
     SECRET_NAMES,
@@ -176,6 +178,106 @@ class TestAccountsStatement(KpaAccountsCommon):
         )
         self.assertEqual(draft.revenue, 1430.0)
 
+    # === BALANCE AT THE HOST === #
+
+    def test_balance_at_the_host(self):
+        """By hand: February leaves 500 − 90 − 50 = 360, March adds 695,
+        April 700 − 70 = 630."""
+        february = self._draft(period=(date(2025, 2, 1), date(2025, 2, 28)))
+        march = self._draft()
+        april = self._draft(period=(date(2025, 4, 1), date(2025, 4, 30)))
+        self.assertEqual(
+            [
+                (p.opening_balance, p.result, p.closing_balance)
+                for p in (february, march, april)
+            ],
+            [(0.0, 360.0, 360.0), (360.0, 695.0, 1055.0), (1055.0, 630.0, 1685.0)],
+        )
+        # Whatever the period, from all earlier posted books (the draft bills
+        # of 8,888 and invoice of 9,999 never count), cooperative by
+        # cooperative.
+        quarter = self._draft(period=(date(2025, 1, 1), date(2025, 3, 31)))
+        self.assertEqual(
+            (quarter.opening_balance, quarter.closing_balance), (0.0, 1055.0)
+        )
+        may = self._draft(period=(date(2025, 5, 1), date(2025, 5, 31)))
+        self.assertEqual((may.opening_balance, may.closing_balance), (1685.0, 1685.0))
+        beta = self._draft(cooperative=self.coop_b)
+        self.assertEqual((beta.opening_balance, beta.closing_balance), (0.0, 1900.0))
+
+    def test_late_posting_before_the_period_makes_the_draft_stale(self):
+        march = self._draft()
+        self._kpa_move(self.coop_a, "in_invoice", "2025-02-10", (40.0,), "operating")
+        with self.assertRefused(UserError, "changed since"):
+            march.action_publish()
+        self.assertEqual(march.state, "draft")
+        march.action_compute()
+        self.assertEqual(
+            (march.opening_balance, march.result, march.closing_balance),
+            (320.0, 695.0, 1015.0),
+        )
+        march.action_publish()
+        self.assertEqual(json.loads(march.content_json)["opening_balance"], "320.00")
+
+    # === THE CHAIN === #
+
+    def test_publications_form_a_chain(self):
+        february = self._publish(period=(date(2025, 2, 1), date(2025, 2, 28)))
+        march = self._publish()
+        self.assertEqual(
+            (february.publication_number, march.publication_number), (1, 2)
+        )
+        self.assertFalse(february.previous_id)
+        self.assertIsNone(json.loads(february.content_json)["previous_hash"])
+        self.assertEqual(march.previous_id, february)
+        self.assertEqual(
+            json.loads(march.content_json)["previous_hash"], february.content_hash
+        )
+        # A correction of February follows March, the last one published; the
+        # superseded February keeps its fingerprint at publication, which
+        # March carries.
+        february_hash = february.content_hash
+        correction = self._publish(
+            period=(date(2025, 2, 1), date(2025, 2, 28)), supersedes_id=february.id
+        )
+        self.assertEqual(correction.previous_id, march)
+        self.assertEqual(correction.publication_number, 3)
+        self.assertNotEqual(february.content_hash, february_hash)
+        self.assertEqual(february.published_content_hash, february_hash)
+        self.assertEqual(march.previous_hash, february_hash)
+        document = self._document()
+        self.assertEqual(
+            [(p["date_from"], p["state"]) for p in document["publications"]],
+            [
+                ("2025-02-01", "superseded"),
+                ("2025-03-01", "published"),
+                ("2025-02-01", "published"),
+            ],
+        )
+        self.assertEqual(open_data.tampered(document), [])
+        self.assertEqual(open_data.broken_chain(document), [])
+        # Each cooperative has its own chain.
+        beta = self._publish(cooperative=self.coop_b)
+        self.assertEqual(
+            (beta.publication_number, beta.previous_id), (1, self.Publication)
+        )
+
+    def test_statements_published_together_chain_in_period_order(self):
+        april = self._draft(period=(date(2025, 4, 1), date(2025, 4, 30)))
+        february = self._draft(period=(date(2025, 2, 1), date(2025, 2, 28)))
+        march = self._draft()
+        (april | february | march).action_publish()
+        self.assertEqual(
+            [(p.publication_number, p.previous_id) for p in (february, march, april)],
+            [(1, self.Publication), (2, february), (3, march)],
+        )
+        document = self._document()
+        self.assertEqual(
+            [p["date_from"] for p in document["publications"]],
+            ["2025-02-01", "2025-03-01", "2025-04-01"],
+        )
+        self.assertEqual(open_data.broken_chain(document), [])
+
     # === PUBLICATION === #
 
     def test_publish_freezes_figures_and_hashes(self):
@@ -288,6 +390,20 @@ class TestAccountsStatement(KpaAccountsCommon):
         )
         self.assertNotIn("Draft, not published", html)
         self.assertIn(draft.content_hash, html)
+        self.assertIn("Balance at the host structure", html)
+        self.assertIn("Opening balance", html)
+        self.assertIn("Closing balance", html)
+        # The next one names the publication it follows, with its fingerprint.
+        april = self._publish(period=(date(2025, 4, 1), date(2025, 4, 30)))
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html(
+                "kpa_open_accounts.report_accounts_publication", april.ids
+            )[0]
+            .decode()
+        )
+        self.assertIn("Previous publication", html)
+        self.assertIn(draft.published_content_hash, html)
         self.assertIn("/cooperatives/coop-alpha/accounts.json", html)
         report = self.env.ref("kpa_open_accounts.action_report_accounts_publication")
         self.assertEqual(report.report_type, "qweb-pdf")
@@ -425,6 +541,12 @@ class TestAccountsStatement(KpaAccountsCommon):
             "UPDATE kpa_accounts_publication SET revenue = 1 WHERE id = %s",
             "UPDATE kpa_accounts_publication SET state = 'draft' WHERE id = %s",
             "UPDATE kpa_accounts_publication SET content_hash = 'x' WHERE id = %s",
+            "UPDATE kpa_accounts_publication SET opening_balance = 1 WHERE id = %s",
+            "UPDATE kpa_accounts_publication SET closing_balance = 1 WHERE id = %s",
+            "UPDATE kpa_accounts_publication SET publication_number = 7 "
+            "WHERE id = %s",
+            "UPDATE kpa_accounts_publication SET previous_id = id WHERE id = %s",
+            "UPDATE kpa_accounts_publication SET schema_version = 1 WHERE id = %s",
             "DELETE FROM kpa_accounts_publication WHERE id = %s",
             "UPDATE kpa_accounts_publication_line SET amount = 1 "
             "WHERE publication_id = %s",
@@ -452,6 +574,17 @@ class TestAccountsStatement(KpaAccountsCommon):
             self._draft(state="published")
         with self.assertRaisesRegex(UserError, "cannot be given"):
             self._draft(content_hash="0" * 64)
+        # Nor the balances or the place in the chain.
+        for vals in (
+            {"opening_balance": 1000.0},
+            {"publication_number": 1},
+            {"schema_version": 1},
+        ):
+            with (
+                self.subTest(vals=vals),
+                self.assertRaisesRegex(UserError, "cannot be given"),
+            ):
+                self._draft(**vals)
         draft = (
             self.Publication.with_user(self.accountant)
             .with_context(default_state="published", default_content_hash="0" * 64)

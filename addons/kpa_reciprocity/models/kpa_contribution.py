@@ -23,28 +23,14 @@ CONTRIBUTION_CONTENT_FIELDS = {
 class KpaContribution(models.Model):
     _name = "kpa.contribution"
     _description = "Contribution (reciprocity ledger)"
-    _inherit = ["mail.thread"]
+    _inherit = ["kpa.cooperative.mixin", "mail.thread"]
     _order = "date desc, id desc"
-    _check_company_auto = True
 
     name = fields.Char(string="Description", required=True, tracking=True)
     cooperative_id = fields.Many2one(
-        "kpa.cooperative",
-        string="Cooperative",
-        required=True,
-        index=True,
-        tracking=True,
-        ondelete="cascade",
-        check_company=True,
         default=lambda self: self._default_cooperative(),
         help="The cooperative whose ledger records the contribution: the giver or "
         "the receiver is the cooperative itself or one of its members.",
-    )
-    company_id = fields.Many2one(
-        related="cooperative_id.company_id",
-        store=True,
-        index=True,
-        string="Host structure",
     )
     giver_partner_id = fields.Many2one(
         "res.partner",
@@ -130,14 +116,13 @@ class KpaContribution(models.Model):
         "giver_partner_id", "receiver_partner_id", "quantity", "contribution_type"
     )
     def _compute_display_name(self):
-        types = dict(self._fields["contribution_type"]._description_selection(self.env))
         for contribution in self:
             contribution.display_name = self.env._(
                 "%(giver)s → %(receiver)s: %(hours)s h (%(type)s)",
                 giver=contribution.giver_partner_id.name or "",
                 receiver=contribution.receiver_partner_id.name or "",
                 hours=format(contribution.quantity, "g"),
-                type=types.get(contribution.contribution_type, ""),
+                type=contribution._selection_label("contribution_type"),
             )
 
     # === CONSTRAINT METHODS === #
@@ -295,12 +280,11 @@ class KpaContribution(models.Model):
         self._check_can_review()
         wrong = self.filtered(lambda c: c.state not in from_states)
         if wrong:
-            labels = dict(self._fields["state"]._description_selection(self.env))
             raise UserError(
                 self.env._(
                     "The contribution “%(contribution)s” is %(state)s.",
                     contribution=wrong[0].name,
-                    state=labels[wrong[0].state].lower(),
+                    state=wrong[0]._selection_label("state").lower(),
                 )
             )
         reviewed = state != "draft"

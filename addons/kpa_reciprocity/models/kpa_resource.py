@@ -8,26 +8,11 @@ from odoo.tools.misc import format_date
 class KpaResource(models.Model):
     _name = "kpa.resource"
     _description = "Pooled resource (tool, machine, space)"
-    _inherit = ["mail.thread"]
+    _inherit = ["kpa.cooperative.mixin", "mail.thread"]
     _order = "cooperative_id, name, id"
-    _check_company_auto = True
 
     name = fields.Char(required=True, tracking=True)
-    cooperative_id = fields.Many2one(
-        "kpa.cooperative",
-        string="Owner cooperative",
-        required=True,
-        index=True,
-        tracking=True,
-        ondelete="restrict",
-        check_company=True,
-    )
-    company_id = fields.Many2one(
-        related="cooperative_id.company_id",
-        store=True,
-        index=True,
-        string="Host structure",
-    )
+    cooperative_id = fields.Many2one(string="Owner cooperative", ondelete="restrict")
     resource_type = fields.Selection(
         [("tool", "Tool"), ("machine", "Machine"), ("space", "Space")],
         string="Type",
@@ -307,12 +292,11 @@ class KpaResourceLoan(models.Model):
     def _check_state(self, allowed):
         wrong = self.filtered(lambda loan: loan.state not in allowed)
         if wrong:
-            labels = dict(self._fields["state"]._description_selection(self.env))
             raise UserError(
                 self.env._(
                     "The loan %(loan)s is %(state)s.",
                     loan=wrong[0].display_name,
-                    state=labels[wrong[0].state].lower(),
+                    state=wrong[0]._selection_label("state").lower(),
                 )
             )
 

@@ -9,26 +9,11 @@ LEVEL_RANK = {level: rank for rank, (level, _label) in enumerate(SKILL_LEVELS)}
 class KpaTraining(models.Model):
     _name = "kpa.training"
     _description = "Peer training session"
-    _inherit = ["mail.thread"]
+    _inherit = ["kpa.cooperative.mixin", "mail.thread"]
     _order = "date desc, id desc"
-    _check_company_auto = True
 
     name = fields.Char(string="Title", required=True, tracking=True)
-    cooperative_id = fields.Many2one(
-        "kpa.cooperative",
-        string="Organised by",
-        required=True,
-        index=True,
-        tracking=True,
-        ondelete="cascade",
-        check_company=True,
-    )
-    company_id = fields.Many2one(
-        related="cooperative_id.company_id",
-        store=True,
-        index=True,
-        string="Host structure",
-    )
+    cooperative_id = fields.Many2one(string="Organised by")
     skill_id = fields.Many2one(
         "kpa.skill", string="Skill", required=True, tracking=True, ondelete="restrict"
     )

@@ -4,17 +4,63 @@ import { loadBundle } from "@web/core/assets";
 import { sprintf } from "@web/core/utils/strings";
 import publicWidget from "@web/legacy/js/public/public_widget";
 
+// Each colour has a contrast of at least 4.5:1 on white (WCAG 2.1 AA), and each
+// series has a fill of its own (solid, stripes, dots): the chart does not
+// speak by colour alone. Its figures are also in the table under it.
 const COLORS = {
     revenue: "#2e7d32",
     expenses: "#c62828",
-    host_fee: "#f9a825",
+    host_fee: "#8a5100",
     result: "#1565c0",
+    closing_balance: "#6a1b9a",
 };
+// Series drawn as lines (the others are bars); the balance is dashed, so that
+// it does not rest on its colour alone.
+const LINES = {
+    result: {},
+    closing_balance: { borderDash: [6, 4], pointStyle: "rectRot", pointRadius: 4 },
+};
+const FILLS = {
+    revenue: "solid",
+    expenses: "stripes",
+    host_fee: "dots",
+};
+
+function fill(color, kind) {
+    if (kind === "solid") {
+        return color;
+    }
+    const size = 8;
+    const tile = document.createElement("canvas");
+    tile.width = tile.height = size;
+    const context = tile.getContext("2d");
+    context.fillStyle = "#ffffff";
+    context.fillRect(0, 0, size, size);
+    context.strokeStyle = context.fillStyle = color;
+    if (kind === "stripes") {
+        context.lineWidth = 2;
+        context.beginPath();
+        context.moveTo(0, size);
+        context.lineTo(size, 0);
+        context.moveTo(-size / 2, size / 2);
+        context.lineTo(size / 2, -size / 2);
+        context.moveTo(size / 2, size * 1.5);
+        context.lineTo(size * 1.5, size / 2);
+        context.stroke();
+    } else {
+        context.beginPath();
+        context.arc(size / 2, size / 2, 2, 0, 2 * Math.PI);
+        context.fill();
+    }
+    return context.createPattern(tile, "repeat");
+}
 
 /**
  * The chart of a cooperative's published accounts: revenue, expenses and host
- * fee as bars, the result as a line, over the published periods. Chart.js is
- * the copy Odoo ships (web.chartjs_lib), loaded from this server only.
+ * fee as bars, the result and the balance at the host (end of period) as
+ * lines, over the published periods. Periods published without a balance are
+ * gaps in its line. Chart.js is the copy Odoo ships (web.chartjs_lib), loaded
+ * from this server only.
  */
 publicWidget.registry.KpaAccountsChart = publicWidget.Widget.extend({
     selector: ".o_kpa_accounts_chart",
@@ -41,13 +87,19 @@ publicWidget.registry.KpaAccountsChart = publicWidget.Widget.extend({
             data: {
                 labels: data.labels,
                 datasets: data.series.map((serie) => ({
-                    type: serie.key === "result" ? "line" : "bar",
+                    type: serie.key in LINES ? "line" : "bar",
                     label: serie.label,
                     data: serie.values,
-                    backgroundColor: COLORS[serie.key],
+                    backgroundColor:
+                        serie.key in LINES
+                            ? COLORS[serie.key]
+                            : fill(COLORS[serie.key], FILLS[serie.key]),
                     borderColor: COLORS[serie.key],
-                    borderWidth: serie.key === "result" ? 2 : 1,
-                    order: serie.key === "result" ? 0 : 1,
+                    borderWidth: 2,
+                    pointStyle: "rectRot",
+                    pointRadius: 5,
+                    order: serie.key in LINES ? 0 : 1,
+                    ...LINES[serie.key],
                 })),
             },
             options: {

@@ -1,0 +1,2 @@
+from . import l10n_fr_fec_export_wizard
+from . import kpa_management_ledger

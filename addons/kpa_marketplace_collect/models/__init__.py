@@ -1,0 +1,3 @@
+from . import delivery_carrier
+from . import kpa_cooperative
+from . import sale_order

@@ -1,0 +1,2 @@
+from . import test_collect
+from . import test_i18n

@@ -1,0 +1,2 @@
+from . import accounts
+from . import launch
