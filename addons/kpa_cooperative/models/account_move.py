@@ -89,6 +89,11 @@ class AccountMove(models.Model):
 
     # === CRUD METHODS === #
 
+    def write(self, vals):
+        if "kpa_cooperative_id" in vals:
+            self._kpa_check_cooperative_kept(vals["kpa_cooperative_id"])
+        return super().write(vals)
+
     def _post(self, soft=True):
         self._kpa_check_before_post()
         # The analytic accounts of the lines (each cooperative's own), read at
@@ -113,6 +118,26 @@ class AccountMove(models.Model):
         return res
 
     # === BUSINESS METHODS === #
+
+    def _kpa_check_cooperative_kept(self, cooperative_id):
+        """A posted invoice keeps its cooperative: its number, journal, books
+        and published accounts are that cooperative's (reset it to draft
+        first, as its journal allows)."""
+        moved = self.filtered(
+            lambda move: move.state != "draft"
+            and move.kpa_cooperative_id.id != (cooperative_id or False)
+        )
+        if moved:
+            raise UserError(
+                self.env._(
+                    "%(move)s is posted: it stays with %(cooperative)s, whose books "
+                    "and published accounts hold it. Reset it to draft to change "
+                    "its cooperative.",
+                    move=moved[0].display_name,
+                    cooperative=moved[0].sudo().kpa_cooperative_id.name
+                    or moved[0].sudo().company_id.name,
+                )
+            )
 
     def _kpa_check_before_post(self):
         """A cooperative's document goes to the cooperative's journal and books."""

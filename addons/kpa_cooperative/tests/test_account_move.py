@@ -112,6 +112,19 @@ class TestCooperativeInvoicing(KpaCooperativeCommon):
             invoice.action_post()
         self.assertEqual(invoice.state, "draft")
 
+    def test_posted_invoice_keeps_its_cooperative(self):
+        invoice = self._invoice(self.coop_a)
+        for cooperative in (self.coop_b, self.env["kpa.cooperative"]):
+            with self.assertRaisesRegex(UserError, "stays with Coop Alpha"):
+                invoice.write({"kpa_cooperative_id": cooperative.id})
+        self.assertEqual(invoice.kpa_cooperative_id, self.coop_a)
+        # Rewriting the same cooperative changes nothing and is no error.
+        invoice.write({"kpa_cooperative_id": self.coop_a.id})
+        # Reset to draft, it may go to another cooperative of the host.
+        invoice.button_draft()
+        invoice.kpa_cooperative_id = self.coop_b
+        self.assertEqual(invoice.journal_id, self.coop_b.journal_id)
+
     def test_cooperative_of_other_host_refused(self):
         with self.assertRaises(UserError):
             self._invoice(self.coop_other, post=False)
