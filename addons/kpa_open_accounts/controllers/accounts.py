@@ -3,6 +3,8 @@ import io
 import json
 from decimal import Decimal
 
+from werkzeug.exceptions import NotFound
+
 from odoo import http
 from odoo.http import request
 from odoo.tools.misc import format_date, formatLang, get_lang
@@ -10,6 +12,10 @@ from odoo.tools.misc import format_date, formatLang, get_lang
 from odoo.addons.kpa_cooperative.controllers.cooperative import (
     KpaCooperativePages,
     published_cooperatives_sitemap,
+)
+from odoo.addons.kpa_cooperative.models.kpa_cooperative import (
+    SLUG_MAX_LENGTH,
+    SLUG_PATTERN,
 )
 
 from .. import open_data
@@ -57,6 +63,41 @@ class KpaAccountsPages(KpaCooperativePages):
     statements, read from their frozen open data; never a draft."""
 
     # === HELPERS === #
+
+    def _accounts_domain(self):
+        """Cooperatives whose accounts are public: the published ones, and
+        the closed ones, which stay listed by the statements they published
+        (a publication is a promise; only a closed cooperative's shop goes
+        away)."""
+        return [
+            ("company_id", "=", request.website.company_id.id),
+            "|",
+            ("is_published", "=", True),
+            "&",
+            ("state", "=", "closed"),
+            (
+                "id",
+                "in",
+                request.env["kpa.accounts.publication"]
+                .sudo()
+                ._search([("state", "in", open_data.PUBLIC_STATES)])
+                .subselect("cooperative_id"),
+            ),
+        ]
+
+    def _get_accounts_cooperative_sudo(self, slug):
+        """The cooperative of this website whose accounts are public under
+        that web address, or 404 (an address that cannot be one too)."""
+        if len(slug) > SLUG_MAX_LENGTH or not SLUG_PATTERN.match(slug):
+            raise NotFound()
+        cooperative_sudo = (
+            request.env["kpa.cooperative"]
+            .sudo()
+            .search([("slug", "=", slug), *self._accounts_domain()], limit=1)
+        )
+        if not cooperative_sudo:
+            raise NotFound()
+        return cooperative_sudo
 
     def _publications_sudo(self, cooperatives_sudo):
         """Public statements of these cooperatives, in the order they were
@@ -269,7 +310,7 @@ class KpaAccountsPages(KpaCooperativePages):
         sitemap=published_cooperatives_sitemap("/accounts"),
     )
     def accounts(self, slug, **kwargs):
-        cooperative_sudo = self._get_cooperative_sudo(slug)
+        cooperative_sudo = self._get_accounts_cooperative_sudo(slug)
         publications_sudo = self._publications_sudo(cooperative_sudo)
         return request.render(
             "kpa_open_accounts.accounts_page",
@@ -285,7 +326,7 @@ class KpaAccountsPages(KpaCooperativePages):
         sitemap=False,
     )
     def accounts_json(self, slug, **kwargs):
-        cooperative_sudo = self._get_cooperative_sudo(slug)
+        cooperative_sudo = self._get_accounts_cooperative_sudo(slug)
         document = self._document(
             cooperative_sudo, self._publications_sudo(cooperative_sudo)
         )
@@ -300,7 +341,7 @@ class KpaAccountsPages(KpaCooperativePages):
         sitemap=False,
     )
     def accounts_csv(self, slug, **kwargs):
-        cooperative_sudo = self._get_cooperative_sudo(slug)
+        cooperative_sudo = self._get_accounts_cooperative_sudo(slug)
         document = self._document(
             cooperative_sudo, self._publications_sudo(cooperative_sudo)
         )
@@ -328,10 +369,10 @@ class KpaAccountsPages(KpaCooperativePages):
         sitemap=False,
     )
     def network_accounts_json(self, **kwargs):
-        """Every published cooperative of the network, each as in its own
-        accounts.json."""
+        """Every cooperative of the network whose accounts are public, each as
+        in its own accounts.json."""
         cooperatives_sudo = (
-            request.env["kpa.cooperative"].sudo().search(self._published_domain())
+            request.env["kpa.cooperative"].sudo().search(self._accounts_domain())
         )
         publications_sudo = self._publications_sudo(cooperatives_sudo)
         by_cooperative = {cooperative: [] for cooperative in cooperatives_sudo}

@@ -329,6 +329,7 @@ class KpaAccountsPublication(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._check_input_values(vals)
             self._check_editable_fields(vals)
         # Defaults from the context never set what the books or Publish set.
         allowed = EDITABLE_FIELDS | self._free_fields()
@@ -349,6 +350,7 @@ class KpaAccountsPublication(models.Model):
             frozen = self.filtered(lambda p: p.state != "draft")
             if frozen:
                 raise UserError(self._frozen_message(frozen[0]))
+            self._check_input_values(vals)
             self._check_editable_fields(vals)
         res = super().write(vals)
         if changed & STATEMENT_INPUTS:
@@ -518,7 +520,9 @@ class KpaAccountsPublication(models.Model):
         if not drafts:
             return
         statements = drafts._compute_statements()
-        drafts.line_ids.unlink()
+        # The lines come from the books: no user writes them, they are
+        # replaced here (sudo) on the drafts the user may compute.
+        drafts.sudo().line_ids.unlink()
         now = fields.Datetime.now()
         line_vals = []
         for publication in drafts:
@@ -545,7 +549,7 @@ class KpaAccountsPublication(models.Model):
                 }
                 for line in statement["lines"]
             ]
-        self.env["kpa.accounts.publication.line"].create(line_vals)
+        self.env["kpa.accounts.publication.line"].sudo().create(line_vals)
 
     def _stored_statement(self):
         self.ensure_one()
@@ -696,6 +700,41 @@ class KpaAccountsPublication(models.Model):
         return set(self.env["mail.thread"]._fields) | set(
             self.env["mail.activity.mixin"]._fields
         )
+
+    @api.model
+    def _check_input_values(self, vals):
+        """Refuse, with a clear message and before anything is written, the
+        values a user gives that no field of a statement may hold: ids that
+        name no record, unknown choices, impossible dates."""
+        for name in EDITABLE_FIELDS.intersection(vals):
+            field = self._fields[name]
+            value = vals[name]
+            if value in (False, None):
+                continue
+            valid = True
+            if field.type == "many2one":
+                valid = (
+                    isinstance(value, int)
+                    and not isinstance(value, bool)
+                    and 0 < value < 2**31
+                    and bool(self.env[field.comodel_name].sudo().browse(value).exists())
+                )
+            elif field.type == "selection":
+                valid = value in dict(field._description_selection(self.env))
+            elif field.type == "date":
+                try:
+                    valid = bool(fields.Date.to_date(value))
+                except (TypeError, ValueError):
+                    valid = False
+            if not valid:
+                raise UserError(
+                    self.env._(
+                        "“%(value)s” is not a valid value for the field "
+                        "%(field)s of a statement.",
+                        value=str(value)[:40],
+                        field=field._description_string(self.env),
+                    )
+                )
 
     @api.model
     def _check_editable_fields(self, vals):

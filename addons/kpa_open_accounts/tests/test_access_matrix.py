@@ -110,6 +110,16 @@ class TestAccessMatrixOpenAccounts(AccessMatrixCase):
             self.published["A"].content_hash,
             [item["content_hash"] for item in response.json()["publications"]],
         )
+        response = self.url_open(f"/cooperatives/{slug}/accounts.csv")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(self.published["A"].content_hash, response.text)
+        network = self.url_open("/cooperatives/accounts.json").json()
+        self.assertIn(
+            slug, [item["cooperative"]["slug"] for item in network["cooperatives"]]
+        )
+        # Its page says it is closed.
+        page = self.url_open(f"/cooperatives/{slug}/accounts").text
+        self.assertIn("o_kpa_accounts_closed", page)
 
     def matrix_specs(self):
         return [self._spec_publication(), self._spec_line()]
