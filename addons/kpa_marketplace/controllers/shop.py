@@ -1,10 +1,18 @@
+import math
+import re
+
 from werkzeug.exceptions import NotFound
 
-from odoo import http
+from odoo import http, models
 from odoo.http import request
 from odoo.osv import expression
 
 from odoo.addons.website_sale.controllers.main import WebsiteSale
+
+# The e-shop's sort orders: a field and a direction.
+SHOP_ORDER = re.compile(r"^([a-z_]+) (asc|desc)$")
+# Prices beyond this are no filter a visitor means.
+MAX_PRICE = 1e12
 
 
 class KpaWebsiteSale(WebsiteSale):
@@ -44,6 +52,41 @@ class KpaWebsiteSale(WebsiteSale):
             filters["activity_id"] = int(activity)
         return filters
 
+    def _kpa_shop_arguments(self, category, search, min_price, max_price, post):
+        """The arguments of /shop as website_sale can take them: an unknown
+        category is a 404; a price that is no number, a sort order that is
+        no sortable field, odd bytes in the search are dropped (website_sale
+        would answer them with a server error)."""
+        if category and not isinstance(category, models.BaseModel):
+            category = str(category)
+            if not category.isdigit() or int(category) >= 2**31:
+                raise NotFound()
+        elif category is not None and not isinstance(category, str):
+            if not category.exists():
+                raise NotFound()
+        prices = []
+        for price in (min_price, max_price):
+            try:
+                price = float(price)
+            except (TypeError, ValueError):
+                price = 0.0
+            prices.append(
+                price if math.isfinite(price) and 0 <= price <= MAX_PRICE else 0.0
+            )
+        search = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "", str(search or ""))
+        order = post.get("order")
+        if order is not None:
+            match = SHOP_ORDER.match(str(order))
+            fields = request.env["product.template"]._fields
+            if not (
+                match
+                and match[1] in fields
+                and fields[match[1]].store
+                and fields[match[1]].column_type
+            ):
+                post.pop("order")
+        return category, search, *prices
+
     def _kpa_current_filters(self):
         return request.env.context.get("kpa_shop_filters") or {}
 
@@ -60,6 +103,9 @@ class KpaWebsiteSale(WebsiteSale):
         ppg=False,
         **post,
     ):
+        category, search, min_price, max_price = self._kpa_shop_arguments(
+            category, search, min_price, max_price, post
+        )
         filters = self._kpa_shop_filters(post.get("cooperative"), post.get("activity"))
         request.update_context(kpa_shop_filters=filters)
         return super().shop(

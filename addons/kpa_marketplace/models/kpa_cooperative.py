@@ -1,4 +1,6 @@
 from odoo import fields, models
+from odoo.exceptions import AccessError
+from odoo.tools import format_list
 
 
 class KpaCooperative(models.Model):
@@ -39,6 +41,45 @@ class KpaCooperative(models.Model):
         )
         for cooperative in self:
             cooperative.sale_order_count = counts.get(cooperative, 0)
+
+    # === BUSINESS METHODS === #
+
+    def _kpa_filtered_acted_in(self):
+        """These cooperatives, those in which the current user acts: the ones
+        they coordinate, and for a network manager every cooperative of the
+        host structures they may access. Only there do they put services,
+        orders and invoices (the superuser and the administrators act
+        everywhere)."""
+        if self.env.is_system():
+            return self
+        user = self.env.user
+        cooperatives = self.sudo()
+        if user.has_group("kpa_cooperative.group_kpa_manager"):
+            acted = cooperatives.filtered(
+                lambda cooperative: cooperative.company_id in user.company_ids
+                or user in cooperative.coordinator_ids
+            )
+        else:
+            acted = cooperatives.filtered(
+                lambda cooperative: user in cooperative.coordinator_ids
+            )
+        return self.browse(acted.ids)
+
+    def _kpa_check_acted_in(self, what):
+        """Refuse, with a clear message, when the current user does not act in
+        each of these cooperatives; ``what`` says what they tried to put
+        there ("the service “Buffet”")."""
+        outside = self - self._kpa_filtered_acted_in()
+        if outside:
+            raise AccessError(
+                self.env._(
+                    "You cannot put %(what)s in %(cooperatives)s: only its "
+                    "coordinators and the network managers of its host structure "
+                    "act in it.",
+                    what=what,
+                    cooperatives=format_list(self.env, outside.sudo().mapped("name")),
+                )
+            )
 
     def action_view_services(self):
         self.ensure_one()

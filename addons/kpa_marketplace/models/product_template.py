@@ -1,7 +1,68 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
+
+# What a cooperative's coordinators (and the network managers) write on its
+# services: their presentation, price, e-shop page and providers. The host's
+# books on a product (taxes, income and expense accounts, cost, host
+# structure) are the accounting managers'. A positive list: a field added by
+# another module is not theirs until it is listed here.
+SERVICE_FIELDS = frozenset(
+    {
+        "name",
+        "sequence",
+        "description",
+        "description_sale",
+        "description_purchase",
+        "description_ecommerce",
+        "website_description",
+        "type",
+        "categ_id",
+        "list_price",
+        "compare_list_price",
+        "volume",
+        "weight",
+        "sale_ok",
+        "purchase_ok",
+        "uom_id",
+        "uom_po_id",
+        "active",
+        "color",
+        "default_code",
+        "barcode",
+        "is_favorite",
+        "product_tag_ids",
+        "image_1920",
+        "is_published",
+        "website_published",
+        "website_meta_title",
+        "website_meta_description",
+        "website_meta_keywords",
+        "website_meta_og_img",
+        "seo_name",
+        "website_ribbon_id",
+        "website_sequence",
+        "website_size_x",
+        "website_size_y",
+        "public_categ_ids",
+        "optional_product_ids",
+        "alternative_product_ids",
+        "accessory_product_ids",
+        "combo_ids",
+        "base_unit_count",
+        "base_unit_id",
+        "invoice_policy",
+        "expense_policy",
+        "service_type",
+        "sale_line_warn",
+        "sale_line_warn_msg",
+        "product_properties",
+        "kpa_provider_ids",
+        "kpa_activity_id",
+        "kpa_cooperative_id",
+    }
+)
 
 
 class ProductTemplate(models.Model):
@@ -183,7 +244,84 @@ class ProductTemplate(models.Model):
                     )
                 )
 
+    # === CRUD METHODS === #
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        templates = super().create(vals_list)
+        templates._kpa_check_cooperative_entry()
+        return templates
+
+    def write(self, vals):
+        moving = "kpa_cooperative_id" in vals or "company_id" in vals
+        if not self.env.is_system():
+            self._kpa_check_service_fields(vals)
+            if moving:
+                self._kpa_check_same_host(vals)
+        res = super().write(vals)
+        if moving:
+            # Checked after the write too: the record rules are checked before
+            # it (a service must not leave its cooperative for the host either).
+            self._kpa_check_cooperative_entry()
+            self.check_access("write")
+        return res
+
     # === BUSINESS METHODS === #
+
+    def _kpa_check_cooperative_entry(self):
+        """A service never enters a cooperative its writer does not act in."""
+        if self.env.is_system():
+            return
+        for template in self:
+            template.sudo().kpa_cooperative_id.with_env(self.env)._kpa_check_acted_in(
+                self.env._("the service “%(service)s”", service=template.sudo().name)
+            )
+
+    def _kpa_check_service_fields(self, vals):
+        """On a cooperative's services, the coordinators and network managers
+        write only the fields of :data:`SERVICE_FIELDS`; the rest is the
+        accounting managers'."""
+        if not self.sudo().kpa_cooperative_id or self.env.user.has_group(
+            "account.group_account_manager"
+        ):
+            return
+        refused = sorted(set(vals) - SERVICE_FIELDS)
+        if refused:
+            raise AccessError(
+                self.env._(
+                    "The services of a cooperative are presented and priced by its "
+                    "coordinators; their accounting (%(fields)s) is set by the host "
+                    "structure's accounting managers.",
+                    fields=", ".join(
+                        self._fields[name]._description_string(self.env)
+                        if name in self._fields
+                        else name
+                        for name in refused
+                    ),
+                )
+            )
+
+    def _kpa_check_same_host(self, vals):
+        """A service that belongs to a cooperative stays in its host
+        structure's books: it moves only to another cooperative of that host."""
+        cooperative = (
+            self.env["kpa.cooperative"].sudo().browse(vals.get("kpa_cooperative_id"))
+        )
+        for template in self.sudo().filtered("kpa_cooperative_id"):
+            company_id = (
+                cooperative.company_id.id
+                if "kpa_cooperative_id" in vals and cooperative
+                else vals.get("company_id", template.company_id.id)
+            )
+            if company_id != template.company_id.id:
+                raise AccessError(
+                    self.env._(
+                        "The service “%(service)s” is in the books of %(host)s: it "
+                        "can only move to another cooperative of %(host)s.",
+                        service=template.name,
+                        host=template.company_id.name,
+                    )
+                )
 
     def _search_get_detail(self, website, order, options):
         """Filter the e-shop search on the cooperative and activity facets."""

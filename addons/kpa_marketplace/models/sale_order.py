@@ -1,10 +1,42 @@
+import contextvars
+import functools
 from collections import defaultdict
 
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_round, format_list
+
+# What a cooperative's coordinators write themselves on its confirmed orders
+# (besides their lines): the follow-up with the customer. The network
+# managers also hand an order to another salesperson. Everything else of a
+# confirmed order is written by its flows (confirm, cancel, lock, invoice...).
+ORDER_FOLLOW_UP = frozenset(
+    {"client_order_ref", "note", "commitment_date", "tag_ids", "order_line"}
+)
+ORDER_HANDOVER = frozenset({"user_id"})
+# Fields whose change can take an order into a cooperative.
+ORDER_COOPERATIVE_FIELDS = frozenset({"order_line", "kpa_cooperative_id", "company_id"})
+# Set while a flow of the orders runs (not a context key: the external API
+# carries the context of its calls).
+_IN_FLOW = contextvars.ContextVar("kpa_sale_order_flow", default=False)
+
+
+def order_flow(method):
+    """Mark ``method`` as a flow of the orders: what it writes on confirmed
+    orders is not checked against :data:`ORDER_FOLLOW_UP`."""
+
+    @functools.wraps(method)
+    def flow(self, *args, **kwargs):
+        token = _IN_FLOW.set(True)
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            _IN_FLOW.reset(token)
+
+    return flow
+
 
 # Lines are grouped by the id of their cooperative; this key groups the lines
 # that go to the host structure's own order.
@@ -204,8 +236,100 @@ class SaleOrder(models.Model):
                 raise ValidationError("\n".join(errors))
         return super()._check_cart_is_ready_to_be_paid()
 
+    # === CRUD METHODS === #
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        orders = super().create(vals_list)
+        orders._kpa_check_cooperative_entry()
+        return orders
+
+    def write(self, vals):
+        if not self.env.is_system() and not _IN_FLOW.get():
+            self._kpa_check_confirmed_order_fields(vals)
+        res = super().write(vals)
+        if ORDER_COOPERATIVE_FIELDS.intersection(vals):
+            self._kpa_check_cooperative_entry()
+        return res
+
+    def _kpa_check_confirmed_order_fields(self, vals):
+        """On a cooperative's confirmed (or cancelled) order, those who act in
+        the cooperative write only the follow-up (:data:`ORDER_FOLLOW_UP`), and
+        a network manager hands it to another salesperson; others write
+        nothing directly. The rest is written by its flows."""
+        confirmed = self.sudo().filtered(
+            lambda order: order.kpa_cooperative_id and order.state in ("sale", "cancel")
+        )
+        if not confirmed:
+            return
+        cooperatives = confirmed.kpa_cooperative_id.with_env(self.env)
+        allowed = frozenset()
+        if cooperatives._kpa_filtered_acted_in() == cooperatives:
+            allowed = ORDER_FOLLOW_UP
+            if self.env.user.has_group("kpa_cooperative.group_kpa_manager"):
+                allowed |= ORDER_HANDOVER
+        refused = sorted(set(vals) - allowed)
+        if refused:
+            raise AccessError(
+                self.env._(
+                    "%(orders)s is confirmed: change it through its actions "
+                    "(cancel, lock, invoice...). Only its follow-up with the "
+                    "customer is written directly, not: %(fields)s.",
+                    orders=format_list(self.env, confirmed.mapped("name")),
+                    fields=format_list(
+                        self.env,
+                        [
+                            self._fields[name]._description_string(self.env)
+                            if name in self._fields
+                            else name
+                            for name in refused
+                        ],
+                    ),
+                )
+            )
+
+    def _kpa_check_cooperative_entry(self):
+        """An order never enters a cooperative its writer does not act in
+        (checked after the write: the record rules are checked before). The
+        host's "all documents" salespeople, its network managers among them,
+        act in every cooperative of their host structures (the companies'
+        rules keep them there)."""
+        if self.env.is_system() or self.env.user.has_group(
+            "sales_team.group_sale_salesman_all_leads"
+        ):
+            return
+        for order in self.sudo():
+            cooperatives = (
+                order.kpa_cooperative_id
+                | order.order_line.product_id.kpa_cooperative_id
+            )
+            cooperatives.with_env(self.env)._kpa_check_acted_in(
+                self.env._("the order %(order)s", order=order.name)
+            )
+
     # === ACTION METHODS === #
 
+    @order_flow
+    def action_cancel(self):
+        return super().action_cancel()
+
+    @order_flow
+    def _action_cancel(self):
+        return super()._action_cancel()
+
+    @order_flow
+    def action_draft(self):
+        return super().action_draft()
+
+    @order_flow
+    def action_lock(self):
+        return super().action_lock()
+
+    @order_flow
+    def action_unlock(self):
+        return super().action_unlock()
+
+    @order_flow
     def action_confirm(self):
         """Confirm each quotation as one order per cooperative."""
         if self.env.context.get(SPLIT_CONFIRM):
@@ -234,6 +358,7 @@ class SaleOrder(models.Model):
         """Never group the orders of different cooperatives in one invoice."""
         return [*super()._get_invoice_grouping_keys(), "kpa_cooperative_id"]
 
+    @order_flow
     def _create_invoices(self, grouped=False, final=False, date=None):
         """The coordinators follow their cooperatives' invoices without an
         assignment email for each: the host's accountants handle invoices."""
@@ -246,7 +371,13 @@ class SaleOrder(models.Model):
 
     def _prepare_invoice(self):
         values = super()._prepare_invoice()
-        values["kpa_cooperative_id"] = self.kpa_cooperative_id.id
+        cooperative = self.kpa_cooperative_id
+        values["kpa_cooperative_id"] = cooperative.id
+        if cooperative:
+            # A cooperative's invoices are numbered in its own journal,
+            # whatever invoicing journal the order names.
+            journal = cooperative.sudo().journal_id
+            values["journal_id"] = journal.id or values.get("journal_id")
         return values
 
     def _kpa_split_plan(self):

@@ -14,6 +14,23 @@ class SaleOrderLine(models.Model):
         string="Cooperative name",
     )
 
+    # === CRUD METHODS === #
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines.order_id._kpa_check_cooperative_entry()
+        return lines
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "product_id" in vals or "order_id" in vals:
+            # A line takes its order into its service's cooperative.
+            self.order_id._kpa_check_cooperative_entry()
+        return res
+
+    # === CONSTRAINT METHODS === #
+
     @api.constrains("product_id", "order_id")
     def _check_kpa_cooperative_of_confirmed_order(self):
         """Once confirmed, a cooperative's order only takes its own services

@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
@@ -51,6 +52,37 @@ class TestMarketplaceAccess(KpaMarketplaceCommon):
         self.assertEqual(self.service_a1.list_price, 120.0)
         self.assertEqual(self.service_b1.list_price, 250.0)
 
+    def test_coordinator_keeps_services_in_own_cooperatives(self):
+        """A service made in A does not move to B, nor leave A for the host,
+        by its coordinator; they present and price it, the host's books on
+        it (taxes, cost) are not theirs."""
+        service = (
+            self.env["product.template"]
+            .with_user(self.coordinator_a)
+            .create(
+                {
+                    "name": "Mending",
+                    "type": "service",
+                    "kpa_cooperative_id": self.coop_a.id,
+                }
+            )
+        )
+        for vals in (
+            {"kpa_cooperative_id": self.coop_b.id},
+            {"kpa_cooperative_id": False},
+            {"taxes_id": [Command.clear()]},
+        ):
+            with self.assertRaises(AccessError):
+                service.write(vals)
+        with self.assertRaises(AccessError):
+            service.product_variant_id.write({"standard_price": 5.0})
+        self.assertEqual(service.sudo().kpa_cooperative_id, self.coop_a)
+        self.assertTrue(service.sudo().taxes_id)
+        service.write({"list_price": 12.0, "description_sale": "Any garment."})
+        # The network manager moves it to another cooperative of the host.
+        service.with_user(self.manager).kpa_cooperative_id = self.coop_b
+        self.assertEqual(service.sudo().kpa_cooperative_id, self.coop_b)
+
     def test_network_manager_manages_every_service(self):
         self.service_b1.with_user(self.manager).write({"list_price": 260.0})
         self.draft_service_b.with_user(self.manager).read(["name"])
@@ -80,24 +112,93 @@ class TestMarketplaceAccess(KpaMarketplaceCommon):
         mixed = self._quotation(
             [(self.service_a1, 1), (self.service_b1, 1)], user_id=False
         )
+        # Not even to its salesperson: it sells the services of B too, which
+        # only B's coordinators and the host's staff handle.
+        mixed.user_id = self.coordinator_a
         for coordinator in (self.coordinator_a, self.coordinator_b):
             with self.assertRaises(AccessError):
                 mixed.with_user(coordinator).read(["name"])
-        # Its salesperson keeps it, and the network manager sees it.
-        mixed.user_id = self.coordinator_a
-        mixed.with_user(self.coordinator_a).read(["name"])
         mixed.with_user(self.manager).read(["name"])
 
-    def test_coordinator_confirms_a_quotation_mixing_cooperatives(self):
-        quotation = (
+    def test_coordinator_sells_only_in_own_cooperatives(self):
+        """A coordinator of A creates no quotation of B's services, even with
+        themselves as salesperson, nor one mixing A's and B's: nothing is
+        created."""
+        Order = self.env["sale.order"].with_user(self.coordinator_a)
+        count = self.env["sale.order"].search_count([])
+        for services in ((self.service_b1,), (self.service_a2, self.service_b1)):
+            with self.assertRaises(AccessError):
+                Order.create(
+                    {
+                        "partner_id": self.customer.id,
+                        "user_id": self.coordinator_a.id,
+                        "order_line": [
+                            Command.create({"product_id": s.product_variant_id.id})
+                            for s in services
+                        ],
+                    }
+                )
+        self.assertEqual(self.env["sale.order"].search_count([]), count)
+
+    def test_coordinator_cannot_bring_an_order_into_another_cooperative(self):
+        """Checked after the write: a quotation of A (or of no cooperative)
+        does not take a service of B, through the order or its lines."""
+        quotation = self._quotation([(self.service_a2, 1)]).with_user(
+            self.coordinator_a
+        )
+        quotation.sudo().user_id = self.coordinator_a
+        empty = (
             self.env["sale.order"]
             .with_user(self.coordinator_a)
+            .create({"partner_id": self.customer.id})
+        )
+        variant_b = self.service_b1.product_variant_id
+        for order in (quotation, empty):
+            with self.assertRaises(AccessError):
+                order.write(
+                    {"order_line": [Command.create({"product_id": variant_b.id})]}
+                )
+            with self.assertRaises(AccessError):
+                self.env["sale.order.line"].with_user(self.coordinator_a).create(
+                    {"order_id": order.id, "product_id": variant_b.id}
+                )
+        with self.assertRaises(AccessError):
+            quotation.order_line.write({"product_id": variant_b.id})
+        self.assertEqual(quotation.sudo().kpa_cooperative_id, self.coop_a)
+        self.assertFalse(empty.sudo().order_line)
+
+    def test_coordinator_writes_only_the_follow_up_of_a_confirmed_order(self):
+        order = self.order_a.with_user(self.coordinator_a)
+        order.write({"client_order_ref": "A-2", "note": "Call before coming."})
+        for vals in (
+            {"state": "cancel"},
+            {"partner_id": self.portal_partner.id},
+            {"amount_total": 1.0},
+            {"journal_id": self.coop_b.journal_id.id},
+            {"kpa_cooperative_id": self.coop_b.id},
+        ):
+            with self.assertRaises(AccessError):
+                order.write(vals)
+        self.assertEqual(self.order_a.state, "sale")
+        self.assertEqual(self.order_a.kpa_cooperative_id, self.coop_a)
+        # Its flows still write what they need.
+        order.with_context(disable_cancel_warning=True).action_cancel()
+        self.assertEqual(self.order_a.state, "cancel")
+
+    def test_network_manager_sells_for_every_cooperative(self):
+        quotation = (
+            self.env["sale.order"]
+            .with_user(self.manager)
             .create(
                 {
                     "partner_id": self.customer.id,
                     "order_line": [
-                        (0, 0, {"product_id": self.service_a2.product_variant_id.id}),
-                        (0, 0, {"product_id": self.service_b1.product_variant_id.id}),
+                        Command.create(
+                            {"product_id": self.service_a2.product_variant_id.id}
+                        ),
+                        Command.create(
+                            {"product_id": self.service_b1.product_variant_id.id}
+                        ),
                     ],
                 }
             )

@@ -106,7 +106,9 @@ class TestAccessMatrixMarketplace(AccessMatrixCase):
             "P": cls.users["portal_2"].partner_id,
         }
         cls.services, cls.orders, cls.quotations, cls.invoices = {}, {}, {}, {}
-        for key in ("A", "B", "P"):
+        # A service of each cooperative (Q's too: quotations of the "other"
+        # cooperative of P's people sell it), orders of A, B and P.
+        for key in ("A", "B", "P", "Q"):
             coop = cls.coops[key]
             coop.activity_ids = [Command.set((sewing | catering).ids)]
             cls.services[key] = (
@@ -134,6 +136,22 @@ class TestAccessMatrixMarketplace(AccessMatrixCase):
         for key in ("A", "B", "P"):
             cls.invoices[key] = cls.orders[key]._create_invoices()
             cls.invoices[key].action_post()
+        if "loyalty.program" in env:
+            # A coupon of the customer of A, for the orders' applied coupons.
+            program = env["loyalty.program"].create(
+                {
+                    "name": "Matrix coupons",
+                    "program_type": "coupons",
+                    "company_id": cls.coops["A"].company_id.id,
+                }
+            )
+            cls.coupon = env["loyalty.card"].create(
+                {
+                    "program_id": program.id,
+                    "partner_id": cls.customers["A"].id,
+                    "points": 1,
+                }
+            )
         cls.order_with_journal = cls._matrix_orders("A")[0]
         cls.order_with_journal.journal_id = cls.company_data["default_journal_sale"]
         cls.order_with_journal.action_confirm()
@@ -171,6 +189,41 @@ class TestAccessMatrixMarketplace(AccessMatrixCase):
 
     def test_fuzz_bad_inputs(self):
         self._run_fuzz()
+
+    def test_hosts_see_nothing_of_each_other(self):
+        """The accountants and network managers of one host find no order,
+        invoice, journal or service of the other host through the API; a
+        user given both hosts finds both."""
+        records = {
+            host: {
+                "sale.order": (self.orders[key] | self.quotations[key]).ids,
+                "account.move": self.invoices[key].ids,
+                "account.journal": self.env["account.journal"]
+                .search([("company_id", "=", self.hosts[host].id)])
+                .ids,
+                "product.template": self.services[key].ids,
+            }
+            for host, key in (("H1", "A"), ("H2", "P"))
+        }
+        for key in ("accountant", "manager", "accountant_2", "manager_2", "both"):
+            role = self.matrix_roles[key]
+            for host, by_model in records.items():
+                for model, ids in by_model.items():
+                    status, found, message = self._rpc(
+                        role, model, "search", [[("id", "in", ids)]]
+                    )
+                    self.assertEqual(status, "ok", message)
+                    expected = set(ids) if HOST_OF[role.home] == host else set()
+                    if key == "both":
+                        expected = set(ids)
+                    if model in ("sale.order", "account.move") and not expected:
+                        self.assertFalse(found, f"{key} finds {model} of {host}")
+                    elif model in ("sale.order", "account.move"):
+                        self.assertEqual(set(found), expected, f"{key}, {model}")
+                    else:
+                        self.assertEqual(
+                            bool(found), bool(expected), f"{key}, {model} of {host}"
+                        )
 
     def test_closed_cooperative_leaves_the_shop(self):
         """Only the shop of a closed cooperative goes away."""
@@ -370,9 +423,7 @@ class TestAccessMatrixMarketplace(AccessMatrixCase):
                     "order_line": [
                         Command.create(
                             {
-                                "product_id": case.services[
-                                    coop if coop in case.services else "P"
-                                ].product_variant_id.id,
+                                "product_id": case.services[coop].product_variant_id.id,
                                 "product_uom_qty": 2,
                             }
                         )
@@ -430,6 +481,9 @@ class TestAccessMatrixMarketplace(AccessMatrixCase):
                     role.foreign
                 ].company_id.id,
                 "pickup_location_data": lambda case, record, role: {"id": 1},
+                "applied_coupon_ids": lambda case, record, role: [
+                    Command.link(case.coupon.id)
+                ],
             },
             calls=[
                 Call(

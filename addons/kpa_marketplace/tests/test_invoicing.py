@@ -206,6 +206,37 @@ class TestInvoicingThroughTheHost(KpaMarketplaceCommon):
         )
         self.assertEqual(totals, {self.coop_a: 240.0, self.coop_b: 250.0})
 
+    def test_salesperson_of_another_cooperative_invoices_nothing(self):
+        """A coordinator of A named salesperson of B's order neither reads,
+        confirms nor invoices it: the "own documents" rules give nothing on
+        a cooperative's orders and invoices."""
+        self.order_b.user_id = self.coordinator_a
+        order_b = self.order_b.with_user(self.coordinator_a)
+        with self.assertRaises(AccessError):
+            order_b.read(["name"])
+        self.assertFalse(self._invoice(self.order_b, user=self.coordinator_a))
+        self.assertFalse(self.order_b.invoice_ids)
+        invoice_b = self._invoice(self.order_b)
+        invoice_b.invoice_user_id = self.coordinator_a
+        with self.assertRaises(AccessError):
+            invoice_b.with_user(self.coordinator_a).read(["name"])
+        quotation_b = self._quotation([(self.service_b1, 1)])
+        quotation_b.user_id = self.coordinator_a
+        with self.assertRaises(AccessError):
+            quotation_b.with_user(self.coordinator_a).action_confirm()
+        self.assertEqual(quotation_b.state, "draft")
+
+    def test_invoicing_journal_of_the_order_gives_way_to_the_cooperative(self):
+        """An order's "Invoicing Journal" never makes posting a cooperative's
+        invoice fail: the cooperative's journal applies."""
+        order = self._quotation([(self.service_a1, 1)])
+        order.journal_id = self.company_data["default_journal_sale"]
+        order.action_confirm()
+        invoice = self._invoice(order)
+        self.assertEqual(invoice.journal_id, self.coop_a.journal_id)
+        invoice.with_user(self.accountant).action_post()
+        self.assertEqual(invoice.state, "posted")
+
     def test_portal_customer_reads_own_invoices_only(self):
         portal_partner = self.portal_user.partner_id
         order = self._quotation(

@@ -591,10 +591,13 @@ class TestCartSplit(KpaMarketplaceCommon):
         self.assertEqual({su for _o, su in confirmed}, {False})
         self.assertEqual(set(orders.mapped("state")), {"sale"})
 
-    def test_coordinator_confirms_other_cooperatives_orders_only_as_bookkeeping(self):
+    def test_manager_confirms_every_split_order_with_own_rights(self):
+        """A network manager acts in every cooperative of the host: each order
+        split off the quotation is confirmed with their rights, none with the
+        superuser's (a coordinator sells no other cooperative's services)."""
         quotation = (
             self.env["sale.order"]
-            .with_user(self.coordinator_a)
+            .with_user(self.manager)
             .create(
                 {
                     "partner_id": self.customer.id,
@@ -612,11 +615,9 @@ class TestCartSplit(KpaMarketplaceCommon):
         with self._recording_confirmations() as confirmed:
             quotation.action_confirm()
         order_b = quotation.sudo().kpa_split_order_ids
-        # The coordinator's own order is confirmed with their rights; B's order,
-        # which they may not handle, only with the superuser's.
         self.assertEqual(
             {order.id: su for order, su in confirmed},
-            {quotation.id: False, order_b.id: True},
+            {quotation.id: False, order_b.id: False},
         )
         self.assertEqual(order_b.state, "sale")
 
