@@ -8,6 +8,8 @@ REPLACED_RULES = (
     "sale.account_invoice_rule_see_personal",
     "sale.account_invoice_line_rule_see_personal",
     "sale.account_invoice_report_rule_see_personal",
+    "sale.account_invoice_send_single_rule_see_personal",
+    "sale.account_invoice_send_batch_rule_see_personal",
 )
 
 

@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
@@ -220,6 +221,24 @@ class TestInvoicingThroughTheHost(KpaMarketplaceCommon):
         invoice_b.invoice_user_id = self.coordinator_a
         with self.assertRaises(AccessError):
             invoice_b.with_user(self.coordinator_a).read(["name"])
+        invoice_b.action_post()
+        Sending = self.env["account.move.send.wizard"].with_user(self.coordinator_a)
+        with self.assertRaises(AccessError):
+            Sending.with_context(
+                active_model="account.move", active_ids=invoice_b.ids
+            ).create({"move_id": invoice_b.id})
+        Batch = self.env["account.move.send.batch.wizard"]
+        with self.assertRaises(AccessError):
+            Batch.with_user(self.coordinator_a).create(
+                {"move_ids": [Command.set(invoice_b.ids)]}
+            )
+        Batch.with_user(self.coordinator_b).create(
+            {"move_ids": [Command.set(invoice_b.ids)]}
+        )
+        # B's coordinator sends it.
+        self.env["account.move.send.wizard"].with_user(self.coordinator_b).with_context(
+            active_model="account.move", active_ids=invoice_b.ids
+        ).create({"move_id": invoice_b.id})
         quotation_b = self._quotation([(self.service_b1, 1)])
         quotation_b.user_id = self.coordinator_a
         with self.assertRaises(AccessError):
