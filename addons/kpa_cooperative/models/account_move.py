@@ -116,7 +116,10 @@ class AccountMove(models.Model):
 
     def write(self, vals):
         self._kpa_check_posted_write(vals)
-        return super().write(vals)
+        # What Odoo's write derives from these values (its own writes of the
+        # same invoices) is its flow, not the user's.
+        with posted_invoice_flow():
+            return super().write(vals)
 
     def button_cancel(self):
         with posted_invoice_flow():
@@ -162,9 +165,7 @@ class AccountMove(models.Model):
             return
         frozen = {"kpa_cooperative_id", "kpa_host_fee_rate", "kpa_host_fee_amount"}
         fnames = frozen.intersection(vals)
-        if not fnames:
-            return
-        for move in self.filtered(lambda m: m.state == "posted"):
+        for move in self.filtered(lambda m: fnames and m.state == "posted"):
             if any(not move._kpa_same_value(f, vals[f]) for f in fnames):
                 raise UserError(
                     self.env._(

@@ -1,7 +1,7 @@
 from unittest.mock import patch
 
 from odoo import Command, fields
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
 from .common import KpaCooperativeCommon
@@ -315,3 +315,39 @@ class TestCooperativeInvoicing(KpaCooperativeCommon):
             invoices.mapped("kpa_host_fee_amount"),
             [100.0, 50.0, 100.0, 50.0, 100.0, 50.0],
         )
+
+    def test_posted_invoice_changes_by_its_flows_only(self):
+        """Issue 9: a posted invoice of a cooperative keeps its cooperative,
+        host fee and books; its accountants only annotate it, its flows do
+        the rest."""
+        invoice = self._invoice(self.coop_a)
+        accountant = invoice.with_user(self.accountant)
+        accountant.write({"ref": "Order 42", "narration": "<p>Thanks</p>"})
+        self.assertEqual(invoice.ref, "Order 42")
+        for vals in (
+            {"kpa_cooperative_id": self.coop_b.id},
+            {"kpa_host_fee_rate": 50.0},
+            {"invoice_date_due": "2030-01-01"},
+            {"amount_total": 1.0},
+            {"name": "INV/FAKE/0001"},
+            {"state": "draft"},
+        ):
+            with self.subTest(vals=vals):
+                fname = next(iter(vals))
+                before = invoice.read([fname])
+                with self.assertRaises((AccessError, UserError)):
+                    with self.env.cr.savepoint():
+                        accountant.write(vals)
+                self.env.invalidate_all()
+                self.assertEqual(invoice.read([fname]), before)
+        # Its flows: reset to draft (then it may change), post, pay.
+        accountant.button_draft()
+        accountant.write({"kpa_cooperative_id": self.coop_b.id})
+        accountant.action_post()
+        self.assertRecordValues(
+            invoice, [{"state": "posted", "kpa_cooperative_id": self.coop_b.id}]
+        )
+        self.env["account.payment.register"].with_user(self.accountant).with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create({})._create_payments()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
