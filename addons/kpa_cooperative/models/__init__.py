@@ -12,4 +12,3 @@ from . import account_analytic_line
 from . import account_move
 from . import res_users
 from . import ir_http
-from . import account_move_flows

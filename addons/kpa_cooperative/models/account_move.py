@@ -1,31 +1,6 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 from odoo.tools import SQL, float_compare
-
-from .account_move_flows import in_posted_invoice_flow, posted_invoice_flow
-
-# What the host's accountants still write on a posted invoice of a
-# cooperative through the API: what annotates it and follows it up, not what
-# changes the books (issue 9). Its flows (reset to draft, sending, payments,
-# credit notes) write the rest.
-POSTED_INVOICE_NOTES = frozenset(
-    {
-        "ref",
-        "narration",
-        "checked",
-        "is_move_sent",
-        "payment_reference",
-        "partner_bank_id",
-        "preferred_payment_method_line_id",
-        "invoice_user_id",
-        "team_id",
-        "invoice_incoterm_id",
-        "incoterm_location",
-        "campaign_id",
-        "medium_id",
-        "source_id",
-    }
-)
 
 
 class AccountMove(models.Model):
@@ -116,43 +91,28 @@ class AccountMove(models.Model):
 
     def write(self, vals):
         self._kpa_check_posted_write(vals)
-        # What Odoo's write derives from these values (its own writes of the
-        # same invoices) is its flow, not the user's.
-        with posted_invoice_flow():
-            return super().write(vals)
-
-    def button_cancel(self):
-        with posted_invoice_flow():
-            return super().button_cancel()
-
-    def _reverse_moves(self, default_values_list=None, cancel=False):
-        with posted_invoice_flow():
-            return super()._reverse_moves(
-                default_values_list=default_values_list, cancel=cancel
-            )
+        return super().write(vals)
 
     def _post(self, soft=True):
-        with posted_invoice_flow():
-            self._kpa_check_before_post()
-            # The analytic accounts of the lines (each cooperative's own), read at
-            # once: posting reads each line's while making its analytic items.
-            account_ids = {
-                int(account_id)
-                for line in self.line_ids
-                for keys in line.analytic_distribution or {}
-                for account_id in keys.split(",")
-            }
-            if account_ids:
-                self.env["account.analytic.account"].search_fetch(
-                    [("id", "in", list(account_ids))], ["plan_id", "root_plan_id"]
-                )
-            posted = super()._post(soft=soft)
-            posted._kpa_book_host_fee()
-            return posted
+        self._kpa_check_before_post()
+        # The analytic accounts of the lines (each cooperative's own), read at
+        # once: posting reads each line's while making its analytic items.
+        account_ids = {
+            int(account_id)
+            for line in self.line_ids
+            for keys in line.analytic_distribution or {}
+            for account_id in keys.split(",")
+        }
+        if account_ids:
+            self.env["account.analytic.account"].search_fetch(
+                [("id", "in", list(account_ids))], ["plan_id", "root_plan_id"]
+            )
+        posted = super()._post(soft=soft)
+        posted._kpa_book_host_fee()
+        return posted
 
     def button_draft(self):
-        with posted_invoice_flow():
-            res = super().button_draft()
+        res = super().button_draft()
         self._kpa_remove_host_fee()
         return res
 
@@ -165,7 +125,9 @@ class AccountMove(models.Model):
             return
         frozen = {"kpa_cooperative_id", "kpa_host_fee_rate", "kpa_host_fee_amount"}
         fnames = frozen.intersection(vals)
-        for move in self.filtered(lambda m: fnames and m.state == "posted"):
+        if not fnames:
+            return
+        for move in self.filtered(lambda m: m.state == "posted"):
             if any(not move._kpa_same_value(f, vals[f]) for f in fnames):
                 raise UserError(
                     self.env._(
@@ -175,32 +137,6 @@ class AccountMove(models.Model):
                         move=move.display_name,
                     )
                 )
-        if in_posted_invoice_flow():
-            return
-        refused = set(vals) - self._kpa_posted_writable_fields()
-        if refused and self.filtered(
-            lambda m: m.state == "posted" and m.kpa_cooperative_id
-        ):
-            raise AccessError(
-                self.env._(
-                    "A posted invoice of a cooperative changes by its flows only "
-                    "(reset to draft, credit note, payment); %(fields)s cannot be "
-                    "written on it.",
-                    fields=", ".join(
-                        sorted(
-                            f"“{self._fields[f]._description_string(self.env)}”"
-                            if f in self._fields
-                            else f
-                            for f in refused
-                        )
-                    ),
-                )
-            )
-
-    def _kpa_posted_writable_fields(self):
-        """What a user writes on a posted invoice of a cooperative outside
-        its flows."""
-        return set(POSTED_INVOICE_NOTES)
 
     def _kpa_same_value(self, fname, value):
         current = self[fname]

@@ -120,6 +120,9 @@ class Base(models.AbstractModel):
                 return self.env._("a list of commands is expected.")
             ids = []
             for command in value:
+                if isinstance(command, int) and not isinstance(command, bool):
+                    ids.append(command)  # a plain list of ids: Odoo's set
+                    continue
                 if not isinstance(command, list | tuple) or not command:
                     return self.env._("a list of commands is expected.")
                 if command[0] in (1, 2, 3, 4) and len(command) > 1:

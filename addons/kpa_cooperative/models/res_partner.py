@@ -205,15 +205,18 @@ class ResPartner(models.Model):
         user = self.env.user
         memberships = self.sudo().kpa_membership_ids
         allowed = set()
+        # Their skills and memberships, as lists on the contact's form: each
+        # line is then checked by its own model.
+        lines = {"kpa_skill_ids", "kpa_membership_ids"}
         if self == user.partner_id:
-            allowed |= CONTACT_FIELDS | {"kpa_public_profile"}
+            allowed |= CONTACT_FIELDS | {"kpa_public_profile", "kpa_skill_ids"}
         if user in memberships.filtered("is_open").cooperative_id.coordinator_ids:
-            allowed |= CONTACT_FIELDS | {"kpa_birthdate", "kpa_public_profile"}
+            allowed |= CONTACT_FIELDS | lines | {"kpa_birthdate", "kpa_public_profile"}
         if (
             user.has_group("kpa_cooperative.group_kpa_manager")
             and memberships.company_id & user.company_ids
         ):
-            allowed |= CONTACT_FIELDS | {"kpa_birthdate"}
+            allowed |= CONTACT_FIELDS | lines | {"kpa_birthdate"}
         return allowed
 
     def _kpa_check_writable(self, vals):
