@@ -90,8 +90,7 @@ class AccountMove(models.Model):
     # === CRUD METHODS === #
 
     def write(self, vals):
-        if "kpa_cooperative_id" in vals:
-            self._kpa_check_cooperative_kept(vals["kpa_cooperative_id"])
+        self._kpa_check_posted_write(vals)
         return super().write(vals)
 
     def _post(self, soft=True):
@@ -119,25 +118,34 @@ class AccountMove(models.Model):
 
     # === BUSINESS METHODS === #
 
-    def _kpa_check_cooperative_kept(self, cooperative_id):
-        """A posted invoice keeps its cooperative: its number, journal, books
-        and published accounts are that cooperative's (reset it to draft
-        first, as its journal allows)."""
-        moved = self.filtered(
-            lambda move: move.state != "draft"
-            and move.kpa_cooperative_id.id != (cooperative_id or False)
-        )
-        if moved:
-            raise UserError(
-                self.env._(
-                    "%(move)s is posted: it stays with %(cooperative)s, whose books "
-                    "and published accounts hold it. Reset it to draft to change "
-                    "its cooperative.",
-                    move=moved[0].display_name,
-                    cooperative=moved[0].sudo().kpa_cooperative_id.name
-                    or moved[0].sudo().company_id.name,
+    def _kpa_check_posted_write(self, vals):
+        """A posted invoice keeps its cooperative and its host fee (issue 9):
+        they change only by its flows (reset to draft, credit note)."""
+        if self.env.su:
+            return
+        frozen = {"kpa_cooperative_id", "kpa_host_fee_rate", "kpa_host_fee_amount"}
+        fnames = frozen.intersection(vals)
+        if not fnames:
+            return
+        for move in self.filtered(lambda m: m.state == "posted"):
+            if any(not move._kpa_same_value(f, vals[f]) for f in fnames):
+                raise UserError(
+                    self.env._(
+                        "%(move)s is posted: it keeps its cooperative and its host "
+                        "fee. Reset it to draft (or issue a credit note) to change "
+                        "them.",
+                        move=move.display_name,
+                    )
                 )
-            )
+
+    def _kpa_same_value(self, fname, value):
+        current = self[fname]
+        if fname == "kpa_cooperative_id":
+            return current.id == (value or False)
+        try:
+            return float(current or 0.0) == float(value or 0.0)
+        except (TypeError, ValueError):
+            return False
 
     def _kpa_check_before_post(self):
         """A cooperative's document goes to the cooperative's journal and books."""
@@ -273,7 +281,7 @@ class AccountMove(models.Model):
         fee_lines = self.sudo().kpa_host_fee_line_ids
         if fee_lines:
             fee_lines.unlink()
-        self.filtered("kpa_host_fee_rate").write(
+        self.filtered("kpa_host_fee_rate").sudo().write(
             {"kpa_host_fee_rate": 0.0, "kpa_host_fee_amount": 0.0}
         )
 

@@ -560,8 +560,7 @@ class KpaDecision(models.Model):
                     cooperative=self.cooperative_id.name,
                 )
             )
-        membership.write({"admission_decision_id": self.id})
-        membership.action_admit(date=self.date)
+        membership._kpa_admit(date=self.date, decision=self)
         message = self.env._(
             "Admitted: %(person)s is a member of %(cooperative)s from %(date)s.",
             person=membership.partner_id.name,

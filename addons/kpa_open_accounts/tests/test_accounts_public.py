@@ -142,7 +142,8 @@ class TestAccountsPublic(KpaAccountsCommon, HttpCase):
         )
         self.assertEqual([row[0] for row in rows], [february, march])
         # Revenue, expenses, host fee, result, and the balance at the host at
-        # the end of the period (0 before February).
+        # the end of February (nothing before it: the result).
+        self.assertIn("Balance at the host (end of period)</th>", table)
         self.assertEqual(
             re.findall(r"([\d,]+\.\d\d)", rows[0][1]),
             ["500.00", "90.00", "50.00", "360.00", "360.00"],

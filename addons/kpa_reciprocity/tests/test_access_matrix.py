@@ -74,7 +74,9 @@ class TestAccessMatrixReciprocity(AccessMatrixCase):
         cls.mia = env["res.partner"].create(
             {"name": "Mia Matrix", "kpa_birthdate": "1992-02-02"}
         )
-        env["kpa.membership"].create(
+        # Admitted by decisions of the members (kpa_cooperative admits no one
+        # else directly): her history is set up with sudo.
+        env["kpa.membership"].sudo().create(
             [
                 {
                     "partner_id": cls.mia.id,
