@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 
 class KpaCooperativeMixin(models.AbstractModel):
@@ -54,11 +54,25 @@ class KpaCooperativeMixin(models.AbstractModel):
         """Hook called once these records are in their cooperative: after their
         creation, and after a write that moves them to another cooperative.
 
-        The place for the checks that a record never enters a cooperative its
-        writer cannot act in (the record rules are checked before a write, not
-        after it). Nothing more is checked here yet than the access rights, the
-        record rules and the company consistency Odoo checks already.
+        A record never enters a cooperative its writer cannot act in: Odoo
+        checks the record rules of a creation after it, but those of a write
+        only before it, so a write that moves records is checked again here,
+        on the records as they now are. The flows that move records on
+        purpose do it as superuser, after their own checks.
         """
+        if self.env.su:
+            return
+        outside = self - self._filtered_access("write")
+        if outside:
+            cooperative = outside[0].sudo().cooperative_id
+            raise AccessError(
+                self.env._(
+                    "%(record)s cannot go into %(cooperative)s: you do not act in "
+                    "this cooperative.",
+                    record=outside[0]._cooperative_record_kind().capitalize(),
+                    cooperative=cooperative.name,
+                )
+            )
 
     def _get_form_action(self):
         """The action that opens this record in its form (after an action
