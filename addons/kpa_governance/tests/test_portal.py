@@ -3,7 +3,7 @@ from datetime import date
 from odoo import http
 from odoo.tests import HttpCase, tagged
 
-from .common import KpaGovernanceCommon
+from .common import KpaGovernanceCommon, give_positions
 
 
 @tagged("post_install", "-at_install", "kpa_http")
@@ -48,7 +48,7 @@ class TestGovernancePortal(KpaGovernanceCommon, HttpCase):
                 }
             )
             decision.action_open()
-            decision.position_ids.write({"position": "agree"})
+            give_positions(decision)
             decision.action_close()
             decision.action_apply()
         cls.rule_new = cls.env["kpa.rule"].browse(
@@ -59,7 +59,7 @@ class TestGovernancePortal(KpaGovernanceCommon, HttpCase):
             cls.rule_new.action_propose_adoption()["res_id"]
         )
         decision.action_open()
-        decision.position_ids.write({"position": "agree"})
+        give_positions(decision)
         decision.action_close()
         decision.action_apply()
         cls.decision_open = cls.env["kpa.decision"].create(
