@@ -11,3 +11,4 @@ from . import account_journal
 from . import account_analytic_line
 from . import account_move
 from . import res_users
+from . import ir_http
