@@ -15,10 +15,11 @@ import re
 from odoo import fields
 from odoo.exceptions import UserError
 
-# Control characters but tab and line breaks, and the bidirectional marks
-# that make a text read otherwise than it is written.
+# Control characters but tab and line breaks, the bidirectional marks that
+# make a text read otherwise than it is written, and the replacement
+# character that stands for bytes which were no UTF-8.
 FORBIDDEN_CHARACTERS = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069\ufffd]"
 )
 MAX_LENGTH = {"char": 1000, "text": 20000, "html": 50000}
 INTEGER_RANGE = (-(2**31), 2**31 - 1)
@@ -82,8 +83,8 @@ def _text_problem(env, value, maximum):
         return env._("a text is expected.")
     if FORBIDDEN_CHARACTERS.search(value):
         return env._(
-            "the text holds characters that are not allowed (control characters "
-            "or direction marks)."
+            "the text holds characters that are not allowed (control characters, "
+            "direction marks or bytes that are no text)."
         )
     try:
         value.encode("utf-8")
