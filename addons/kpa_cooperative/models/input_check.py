@@ -108,7 +108,9 @@ def _is_int(value):
 
 
 def _date_problem(env, field, value):
-    convert = fields.Date.to_date if field.type == "date" else fields.Datetime.to_datetime
+    convert = (
+        fields.Date.to_date if field.type == "date" else fields.Datetime.to_datetime
+    )
     try:
         converted = convert(value)
     except (TypeError, ValueError, OverflowError):

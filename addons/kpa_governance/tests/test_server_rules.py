@@ -108,14 +108,18 @@ class TestDecisionFlowsOnly(KpaGovernanceCommon):
 
     def test_decision_never_moves_out_of_reach(self):
         """The coordinator of A creates in A, then moves the question to B."""
-        question = self.env["kpa.decision"].with_user(self.coordinator_a).create(
-            {"name": "Moved Test", "cooperative_id": self.coop_a.id}
+        question = (
+            self.env["kpa.decision"]
+            .with_user(self.coordinator_a)
+            .create({"name": "Moved Test", "cooperative_id": self.coop_a.id})
         )
         with self.assertRefused(AccessError, "you do not act in"):
             question.write({"cooperative_id": self.coop_b.id})
         self.assertEqual(question.sudo().cooperative_id, self.coop_a)
-        rule = self.env["kpa.rule"].with_user(self.coordinator_a).create(
-            {"name": "Moved Rule Test", "cooperative_id": self.coop_a.id}
+        rule = (
+            self.env["kpa.rule"]
+            .with_user(self.coordinator_a)
+            .create({"name": "Moved Rule Test", "cooperative_id": self.coop_a.id})
         )
         with self.assertRefused(AccessError, "you do not act in"):
             rule.write({"cooperative_id": self.coop_b.id})
@@ -131,7 +135,11 @@ class TestDecisionFlowsOnly(KpaGovernanceCommon):
         other = self.env["kpa.rule"].create(
             {"name": "Other Test", "cooperative_id": self.coop_a.id}
         )
-        for vals in ({"version": 7}, {"previous_id": other.id}, {"origin_id": other.id}):
+        for vals in (
+            {"version": 7},
+            {"previous_id": other.id},
+            {"origin_id": other.id},
+        ):
             with self.subTest(vals=vals), self.assertRefused(UserError, "not written"):
                 rule.with_user(self.coordinator_a).write(vals)
         self.assertRecordValues(

@@ -99,7 +99,9 @@ class TestReciprocityServerRules(KpaPortalMemberCommon):
         user = self.portal_member_user
         Resource = self.env["kpa.resource"].with_user(user)
         self.assertIn(self.drill, Resource.search([]))
-        self.assertIn(self.loan, self.env["kpa.resource.loan"].with_user(user).search([]))
+        self.assertIn(
+            self.loan, self.env["kpa.resource.loan"].with_user(user).search([])
+        )
         self.membership_paula._close("left", date(2025, 4, 1), "Moved away.")
         self.assertNotIn(self.drill, Resource.search([]))
         with self.assertRaises(AccessError):
@@ -130,7 +132,9 @@ class TestReciprocityServerRules(KpaPortalMemberCommon):
             self.manager_host_only,
         ):
             with self.subTest(user=user.login):
-                self.assertNotIn(tool, self.env["kpa.resource"].with_user(user).search([]))
+                self.assertNotIn(
+                    tool, self.env["kpa.resource"].with_user(user).search([])
+                )
                 with self.assertRaises(AccessError):
                     tool.with_user(user).read(["name"])
         self.assertNotEqual(other_coop.company_id, self.coop_a.company_id)
