@@ -292,7 +292,14 @@ class KpaResourceLoan(models.Model):
         return loans
 
     def write(self, vals):
-        check_writable_fields(self, vals, LOAN_FIELDS)
+        # A returned or cancelled loan stays in the ledger as it was.
+        check_writable_fields(
+            self,
+            vals,
+            LOAN_FIELDS
+            if not self.filtered(lambda loan: loan.state != "confirmed")
+            else (),
+        )
         res = super().write(vals)
         if "resource_id" in vals and not self.env.su:
             # A loan never goes with a resource of a cooperative its writer

@@ -108,7 +108,12 @@ class KpaTraining(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        check_writable_fields(self, vals, TRAINING_FIELDS)
+        # A training recorded or cancelled stays in the ledger as it was.
+        check_writable_fields(
+            self,
+            vals,
+            TRAINING_FIELDS if not self.filtered(lambda t: t.state != "draft") else (),
+        )
         return super().write(vals)
 
     # === ACTION METHODS === #
