@@ -40,9 +40,9 @@ class SaleOrder(models.Model):
         values.update({name: self[name] for name in CHORUS_PRO_FIELDS if self[name]})
         return values
 
-    def _kpa_prepare_split_order_vals(self, key):
+    def _kpa_prepare_split_order_vals(self, key, lines):
         """Each cooperative's order of a split cart keeps the buyer's Chorus
         Pro references: all its invoices need them."""
-        vals = super()._kpa_prepare_split_order_vals(key)
+        vals = super()._kpa_prepare_split_order_vals(key, lines)
         vals.update({name: self[name] for name in CHORUS_PRO_FIELDS})
         return vals
