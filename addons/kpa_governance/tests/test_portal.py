@@ -107,6 +107,25 @@ class TestGovernancePortal(KpaGovernanceCommon, HttpCase):
             self._get(f"/cooperatives/{self.coop_a.slug}/rules").status_code, 404
         )
         self.assertEqual(self._get("/cooperatives/nowhere/rules").status_code, 404)
+        for slug in ("a%00b", "%FF%FE", "x" * 300):
+            with self.subTest(slug=slug[:10]):
+                self.assertEqual(
+                    self._get(f"/cooperatives/{slug}/rules").status_code, 404
+                )
+
+    def test_public_rules_page_of_a_closed_cooperative(self):
+        """A publication is a promise: the rules its members adopted stay
+        public once the cooperative closes; a closed cooperative that adopted
+        none has no rules page."""
+        self.coop_a.action_close()
+        self.assertFalse(self.coop_a.is_published)
+        response = self._get(f"/cooperatives/{self.coop_a.slug}/rules")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(self.rule_adopted.name, response.text)
+        self.coop_b.action_close()
+        self.assertEqual(
+            self._get(f"/cooperatives/{self.coop_b.slug}/rules").status_code, 404
+        )
 
     def test_public_rules_page_licence(self):
         self.coop_a.licence = "CC BY 4.0"

@@ -213,3 +213,64 @@ class TestMembershipByDecisionOnly(KpaGovernanceCommon):
         with self.assertRefused(UserError, "by a decision of the members"):
             second.with_user(self.manager).action_admit(date(2025, 2, 1))
         self.assertEqual(second.state, "candidate")
+
+
+class TestLeaversAndHosts(KpaGovernanceCommon):
+    with_other_host = True
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.vote = cls.env["kpa.decision"].create(
+            {"name": "Open Question Test", "cooperative_id": cls.coop_a.id}
+        )
+        cls.vote.action_open()
+
+    def test_leaver_loses_the_votes(self):
+        """Anna leaves A: she no longer reads its votes nor gives a position."""
+        Decision = self.env["kpa.decision"].with_user(self.member_user)
+        self.assertIn(self.vote, Decision.search([]))
+        self.membership_anna._close("left", date(2025, 4, 1), "Moved away.")
+        self.assertNotIn(self.vote, Decision.search([]))
+        with self.assertRaises(AccessError):
+            self.vote.with_user(self.member_user).action_set_position("block")
+        line = self.vote.position_ids.filtered(
+            lambda p: p.partner_id == self.member_anna
+        )
+        self.assertFalse(line.position)
+
+    def test_hosts_see_nothing_of_each_other(self):
+        """The network manager of one host reads no decision or rule of the
+        other host's cooperatives, and creates none there."""
+        other_decision, other_rule = (
+            self.env["kpa.decision"].create(
+                {
+                    "name": "Other Host Question Test",
+                    "cooperative_id": self.coop_other.id,
+                }
+            ),
+            self.env["kpa.rule"].create(
+                {"name": "Other Host Rule Test", "cooperative_id": self.coop_other.id}
+            ),
+        )
+        manager = self.manager_host_only
+        for record in (other_decision, other_rule):
+            with self.subTest(model=record._name):
+                self.assertNotIn(record, record.with_user(manager).search([]))
+                with self.assertRaises(AccessError):
+                    record.with_user(manager).read(["name"])
+        count = self.env["kpa.decision"].search_count([])
+        with self.assertRaises(AccessError):
+            self.env["kpa.decision"].with_user(manager).create(
+                {"name": "Intruder Test", "cooperative_id": self.coop_other.id}
+            )
+        self.assertEqual(self.env["kpa.decision"].search_count([]), count)
+        # And the way back: a decision of the first host never goes there.
+        question = (
+            self.env["kpa.decision"]
+            .with_user(manager)
+            .create({"name": "Stay Test", "cooperative_id": self.coop_a.id})
+        )
+        with self.assertRaises(AccessError):
+            question.write({"cooperative_id": self.coop_other.id})
+        self.assertEqual(question.sudo().cooperative_id, self.coop_a)
