@@ -26,6 +26,10 @@ INTEGER_RANGE = (-(2**31), 2**31 - 1)
 # Hours, amounts, rates: far below this, far above any real one.
 FLOAT_LIMIT = 1e12
 ID_MAX = 2**31 - 1
+# The kinds of field a required value may not be empty of (a number may be
+# 0, a box unticked).
+REQUIRED_KINDS = {"char", "text", "html", "selection", "date", "datetime", "many2one"}
+EMPTY = (False, None, 0, "")
 
 
 def check_input_values(records, vals):
@@ -33,9 +37,14 @@ def check_input_values(records, vals):
     value does not fit the type of its field."""
     for fname, value in vals.items():
         field = records._fields.get(fname)
-        if field is None or value is None or value is False:
+        if field is None:
             continue
-        problem = _problem(records, field, value)
+        if field.required and field.type in REQUIRED_KINDS and value in EMPTY:
+            problem = records.env._("a value is required.")
+        elif value is None or value is False:
+            continue
+        else:
+            problem = _problem(records, field, value)
         if problem:
             raise UserError(
                 records.env._(
