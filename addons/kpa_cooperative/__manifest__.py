@@ -2,7 +2,7 @@
     "name": "KPA-Cité: open cooperatives",
     "summary": "Network of open cooperatives hosted by a host structure: members, "
     "skills, roles, per-cooperative books and public pages",
-    "version": "18.0.2.0.0",
+    "version": "18.0.2.1.0",
     "category": "Website/KPA-Cité",
     "website": "https://github.com/kpa-cite/kpa-odoo",
     "author": "KPA-Cité",
@@ -17,6 +17,7 @@
         "security/kpa_cooperative_security.xml",
         "security/kpa_membership_security.xml",
         "security/kpa_partner_skill_security.xml",
+        "security/res_partner_security.xml",
         "data/account_analytic_plan_data.xml",
         "data/kpa_activity_data.xml",
         "wizards/kpa_membership_end_views.xml",

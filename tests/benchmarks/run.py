@@ -583,6 +583,11 @@ def main(argv=None):
     parser.add_argument("--services", type=int, default=20)
     parser.add_argument("--fresh", action="store_true", help="recreate the databases")
     parser.add_argument(
+        "--no-apps",
+        action="store_true",
+        help="skip the figures that need Odoo's events and stock (their databases)",
+    )
+    parser.add_argument(
         "--workers", type=int, default=4, help="Odoo workers of the multi-worker runs"
     )
     parser.add_argument(

@@ -5,6 +5,8 @@ from werkzeug.exceptions import NotFound
 from odoo import http
 from odoo.http import request
 
+from ..models.kpa_cooperative import SLUG_PATTERN
+
 
 def published_cooperatives_sitemap(suffix="", domain=()):
     """A sitemap function listing /cooperatives/<slug><suffix> for the
@@ -46,6 +48,8 @@ class KpaCooperativePages(http.Controller):
 
     def _get_cooperative_sudo(self, slug):
         """The published cooperative of this website with that slug, or 404."""
+        if not SLUG_PATTERN.fullmatch(slug or ""):
+            raise NotFound()
         cooperative_sudo = (
             request.env["kpa.cooperative"]
             .sudo()
@@ -56,18 +60,16 @@ class KpaCooperativePages(http.Controller):
         return cooperative_sudo
 
     def _public_memberships_sudo(self, cooperative_sudo):
-        """Current members who consented to a public profile."""
-        return (
-            request.env["kpa.membership"]
-            .sudo()
-            .search(
-                [
-                    ("cooperative_id", "=", cooperative_sudo.id),
-                    ("state", "=", "member"),
-                    ("partner_id.kpa_public_profile", "=", True),
-                ],
-                order="date_start, id",
-            )
+        """Current members who consented to a public profile and are of age:
+        no minor appears on a public page or file, consent or not."""
+        Membership = request.env["kpa.membership"].sudo()
+        return Membership.search(
+            [
+                ("cooperative_id", "=", cooperative_sudo.id),
+                ("state", "=", "member"),
+                *Membership._kpa_public_person_domain(),
+            ],
+            order="date_start, id",
         )
 
     def _cooperative_page_values(self, cooperative_sudo):

@@ -68,9 +68,25 @@ class KpaMemberPortal(CustomerPortal):
                 "skill_levels": self._kpa_selection_labels(
                     "kpa.partner.skill", "level"
                 ),
+                "public_profile": request.env.user.partner_id.kpa_public_profile,
             }
         )
         return request.render("kpa_cooperative.portal_my_cooperatives", values)
+
+    @http.route(
+        "/my/cooperatives/consent",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["POST"],
+    )
+    def portal_my_consent(self, public_profile=None, **kwargs):
+        """The person gives or withdraws their consent to a public profile
+        (recorded with its date and author on their contact)."""
+        if not self._kpa_own_memberships():
+            raise NotFound()
+        request.env.user.sudo().write({"kpa_public_profile": public_profile == "1"})
+        return request.redirect("/my/cooperatives")
 
     @http.route(
         "/my/cooperatives/<int:cooperative_id>", type="http", auth="user", website=True

@@ -89,6 +89,10 @@ class AccountMove(models.Model):
 
     # === CRUD METHODS === #
 
+    def write(self, vals):
+        self._kpa_check_posted_write(vals)
+        return super().write(vals)
+
     def _post(self, soft=True):
         self._kpa_check_before_post()
         # The analytic accounts of the lines (each cooperative's own), read at
@@ -113,6 +117,35 @@ class AccountMove(models.Model):
         return res
 
     # === BUSINESS METHODS === #
+
+    def _kpa_check_posted_write(self, vals):
+        """A posted invoice keeps its cooperative and its host fee (issue 9):
+        they change only by its flows (reset to draft, credit note)."""
+        if self.env.su:
+            return
+        frozen = {"kpa_cooperative_id", "kpa_host_fee_rate", "kpa_host_fee_amount"}
+        fnames = frozen.intersection(vals)
+        if not fnames:
+            return
+        for move in self.filtered(lambda m: m.state == "posted"):
+            if any(not move._kpa_same_value(f, vals[f]) for f in fnames):
+                raise UserError(
+                    self.env._(
+                        "%(move)s is posted: it keeps its cooperative and its host "
+                        "fee. Reset it to draft (or issue a credit note) to change "
+                        "them.",
+                        move=move.display_name,
+                    )
+                )
+
+    def _kpa_same_value(self, fname, value):
+        current = self[fname]
+        if fname == "kpa_cooperative_id":
+            return current.id == (value or False)
+        try:
+            return float(current or 0.0) == float(value or 0.0)
+        except (TypeError, ValueError):
+            return False
 
     def _kpa_check_before_post(self):
         """A cooperative's document goes to the cooperative's journal and books."""
@@ -248,7 +281,7 @@ class AccountMove(models.Model):
         fee_lines = self.sudo().kpa_host_fee_line_ids
         if fee_lines:
             fee_lines.unlink()
-        self.filtered("kpa_host_fee_rate").write(
+        self.filtered("kpa_host_fee_rate").sudo().write(
             {"kpa_host_fee_rate": 0.0, "kpa_host_fee_amount": 0.0}
         )
 

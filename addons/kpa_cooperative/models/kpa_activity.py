@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class KpaActivity(models.Model):
@@ -23,3 +23,13 @@ class KpaActivity(models.Model):
     _sql_constraints = [
         ("name_unique", "unique(name)", "This activity already exists."),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._kpa_check_values(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._kpa_check_values(vals)
+        return super().write(vals)

@@ -9,8 +9,51 @@ from odoo.tools.translate import html_translate
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MAX_LENGTH = 64
-# Decisions of the network, not of the cooperative's coordinators.
-MANAGER_FIELDS = {"state", "host_fee_rate"}
+# Who sets what on a cooperative (issue 9), as positive lists: a field in
+# none of them is set by the server's own flows only. Other add-ons extend
+# them through _kpa_presentation_fields(), _kpa_books_fields() and
+# _kpa_network_fields().
+# Its presentation, set by its coordinators: texts, logo, activities, contact
+# details, and whether its page is published.
+PRESENTATION_FIELDS = frozenset(
+    {
+        "short_description",
+        "website_description",
+        "image_1920",
+        "activity_ids",
+        "street",
+        "street2",
+        "zip",
+        "city",
+        "country_id",
+        "email",
+        "phone",
+        "color",
+        "is_published",
+        "website_published",
+    }
+)
+# Its fields kept on its contact (written there with sudo once allowed: the
+# coordinator role has no right on contacts in general).
+PARTNER_FIELDS = frozenset(
+    {"street", "street2", "zip", "city", "country_id", "email", "phone", "image_1920"}
+)
+# The books belong to the host: network managers and host accountants.
+BOOKS_FIELDS = frozenset(
+    {
+        "journal_id",
+        "analytic_account_id",
+        "partner_id",
+        "host_fee_rate",
+        "state",
+        "company_id",
+    }
+)
+# The network manager's acts: its identity, its coordinators, its licence.
+NETWORK_FIELDS = frozenset({"name", "slug", "coordinator_ids", "licence"})
+COORDINATOR_GROUP = "kpa_cooperative.group_kpa_coordinator"
+MANAGER_GROUP = "kpa_cooperative.group_kpa_manager"
+ACCOUNTANT_GROUP = "kpa_cooperative.group_kpa_accountant"
 
 
 class KpaCooperative(models.Model):
@@ -218,7 +261,7 @@ class KpaCooperative(models.Model):
             coop.website_url = coop._public_url()
 
     def _compute_can_publish(self):
-        is_manager = self.env.user.has_group("kpa_cooperative.group_kpa_manager")
+        is_manager = self.env.su or self.env.user.has_group(MANAGER_GROUP)
         for coop in self:
             coop.can_publish = is_manager or self.env.user in coop.coordinator_ids
 
@@ -304,14 +347,36 @@ class KpaCooperative(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._kpa_check_values(vals)
+            self._check_name_given(vals)
         self._create_partners(vals_list)
-        return super().create(vals_list)
+        cooperatives = super().create(vals_list)
+        if any(vals.get("coordinator_ids") for vals in vals_list):
+            cooperatives.coordinator_ids._kpa_sync_coordinator_role()
+        return cooperatives
 
     def write(self, vals):
-        self._check_manager_fields(vals)
-        res = super().write(vals)
+        self._kpa_check_values(vals)
+        self._check_name_given(vals)
+        self._kpa_check_writable(vals)
+        former_coordinators = (
+            self.sudo().coordinator_ids if "coordinator_ids" in vals else None
+        )
+        partner_vals = {}
+        if not self.env.su:
+            # Allowed above: their contact is written with sudo.
+            partner_vals = {f: vals[f] for f in PARTNER_FIELDS.intersection(vals)}
+            vals = {f: v for f, v in vals.items() if f not in partner_vals}
+        res = super().write(vals) if vals or not partner_vals else True
+        if partner_vals:
+            self.sudo().partner_id.write(partner_vals)
         if "name" in vals:
             self._sync_partner_name()
+        if former_coordinators is not None:
+            (
+                former_coordinators | self.sudo().coordinator_ids
+            )._kpa_sync_coordinator_role()
         return res
 
     @api.ondelete(at_uninstall=False)
@@ -329,16 +394,24 @@ class KpaCooperative(models.Model):
     # === ACTION METHODS === #
 
     def action_activate(self):
+        self._kpa_check_writable({"state": "active"})
         self._check_state_transition(("launching",), "active")
-        self.write({"state": "active"})
+        self.sudo().write({"state": "active"})
+        return True
 
     def action_close(self):
+        """Close the cooperatives, and unpublish their pages (the host's act:
+        its staff may, even without the right to publish)."""
+        self._kpa_check_writable({"state": "closed"})
         self._check_state_transition(("launching", "active"), "closed")
-        self.write({"state": "closed", "is_published": False})
+        self.sudo().write({"state": "closed", "is_published": False})
+        return True
 
     def action_reopen(self):
+        self._kpa_check_writable({"state": "active"})
         self._check_state_transition(("closed",), "active")
-        self.write({"state": "active"})
+        self.sudo().write({"state": "active"})
+        return True
 
     def action_view_members(self):
         return self._action_view_memberships("member", self.env._("Members"))
@@ -362,19 +435,98 @@ class KpaCooperative(models.Model):
 
     # === BUSINESS METHODS === #
 
-    @api.model
-    def _check_manager_fields(self, vals):
-        """The status and the host fee are decisions of the network."""
-        if (
-            MANAGER_FIELDS.intersection(vals)
-            and not self.env.su
-            and not self.env.user.has_group("kpa_cooperative.group_kpa_manager")
-        ):
-            raise AccessError(
-                self.env._(
-                    "Only network managers may change the status or the host fee "
-                    "rate of a cooperative."
+    def _kpa_acting_cooperatives(self):
+        """Those of these cooperatives the current user acts in: those they
+        coordinate, and, for a network manager, those of the host structures
+        they may access (all of them for the superuser)."""
+        if self.env.su:
+            return self
+        user = self.env.user
+        coops = self.sudo()
+        if user.has_group(MANAGER_GROUP):
+            return self.browse(
+                coops.filtered(lambda c: c.company_id in user.company_ids).ids
+            )
+        return self.browse(coops.filtered(lambda c: user in c.coordinator_ids).ids)
+
+    def _kpa_member_cooperatives(self):
+        """Those of these cooperatives the current user is a member of."""
+        memberships = (
+            self.env["kpa.membership"]
+            .sudo()
+            .search(
+                [
+                    ("cooperative_id", "in", self.ids),
+                    ("partner_id", "=", self.env.user.partner_id.id),
+                    ("state", "=", "member"),
+                ]
+            )
+        )
+        return self.browse(memberships.cooperative_id.ids)
+
+    def _kpa_presentation_fields(self):
+        """The fields of its presentation, which its coordinators set."""
+        return set(PRESENTATION_FIELDS)
+
+    def _kpa_books_fields(self):
+        """The fields of its books, which the host's staff (network managers
+        and host accountants) set."""
+        return set(BOOKS_FIELDS)
+
+    def _kpa_network_fields(self):
+        """The fields only network managers set."""
+        return set(NETWORK_FIELDS)
+
+    def _kpa_writable_fields(self):
+        """The fields the current user may set on this cooperative."""
+        self.ensure_one()
+        user = self.env.user
+        allowed = set()
+        if user.has_group(MANAGER_GROUP):
+            allowed |= (
+                self._kpa_presentation_fields()
+                | self._kpa_books_fields()
+                | self._kpa_network_fields()
+            )
+        if user.has_group(ACCOUNTANT_GROUP):
+            allowed |= self._kpa_books_fields()
+        if user in self.sudo().coordinator_ids:
+            allowed |= self._kpa_presentation_fields()
+        return allowed
+
+    def _kpa_check_writable(self, vals):
+        """Refuse a write of fields the current user may not set (the access
+        rights and record rules are checked too: they say which cooperatives
+        the user reaches, this says what they may set there)."""
+        if self.env.su:
+            return
+        self.check_access("write")
+        for coop in self:
+            refused = set(vals) - coop._kpa_writable_fields()
+            if refused:
+                raise AccessError(
+                    self.env._(
+                        "You may not change %(fields)s of %(cooperative)s: its "
+                        "presentation is set by its coordinators, its books by the "
+                        "host structure, its name and coordinators by the network "
+                        "managers.",
+                        fields=", ".join(
+                            sorted(
+                                f"“{self._fields[f]._description_string(self.env)}”"
+                                if f in self._fields
+                                else f
+                                for f in refused
+                            )
+                        ),
+                        cooperative=coop.name,
+                    )
                 )
+
+    @api.model
+    def _check_name_given(self, vals):
+        if "name" in vals and not (vals["name"] or "").strip():
+            raise ValidationError(
+                self.env._("A cooperative needs a name: it cannot be left blank.")
             )
 
     def _check_state_transition(self, allowed, target):

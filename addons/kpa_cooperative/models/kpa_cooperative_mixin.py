@@ -38,41 +38,56 @@ class KpaCooperativeMixin(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._kpa_check_values(vals)
         records = super().create(vals_list)
         records._check_cooperative_entry()
         return records
 
     def write(self, vals):
+        self._kpa_check_values(vals)
         res = super().write(vals)
         if "cooperative_id" in vals:
-            self._check_cooperative_entry()
+            self._check_cooperative_entry("write")
         return res
 
     # === BUSINESS METHODS === #
 
-    def _check_cooperative_entry(self):
-        """Hook called once these records are in their cooperative: after their
-        creation, and after a write that moves them to another cooperative.
+    def _check_cooperative_entry(self, operation="create"):
+        """Called once these records are in their cooperative: after their
+        creation (``operation`` "create"), and after a write that moves them
+        to another cooperative ("write").
 
-        A record never enters a cooperative its writer cannot act in: Odoo
-        checks the record rules of a creation after it, but those of a write
-        only before it, so a write that moves records is checked again here,
-        on the records as they now are. The flows that move records on
-        purpose do it as superuser, after their own checks.
-        """
-        if self.env.su:
+        A record never enters a cooperative its writer cannot act in (issue
+        9): the record rules are checked again on the records where they are
+        now (Odoo checks them before a write, not after it), and the
+        cooperative must be one of :meth:`_kpa_entry_cooperatives`. The
+        superuser's flows are not checked. Models override
+        :meth:`_kpa_entry_cooperatives` to widen or narrow who acts."""
+        if self.env.su or not self:
             return
-        outside = self - self._filtered_access("write")
+        self.check_access(operation)
+        cooperatives = self.sudo().cooperative_id
+        outside = cooperatives - self._kpa_entry_cooperatives(cooperatives)
         if outside:
-            cooperative = outside[0].sudo().cooperative_id
             raise AccessError(
                 self.env._(
-                    "%(record)s cannot go into %(cooperative)s: you do not act in "
-                    "this cooperative.",
-                    record=outside[0]._cooperative_record_kind().capitalize(),
-                    cooperative=cooperative.name,
+                    "You cannot put %(record)s in %(cooperatives)s: you do not act "
+                    "in it.",
+                    record=self._cooperative_record_kind(),
+                    cooperatives=", ".join(outside.mapped("name")),
                 )
             )
+
+    def _kpa_entry_cooperatives(self, cooperatives):
+        """Those of ``cooperatives`` the current user may put records of this
+        model in: those they act in (coordinators, network managers of their
+        hosts) and those they are a member of."""
+        cooperatives = cooperatives.with_env(self.env)
+        return (
+            cooperatives._kpa_acting_cooperatives()
+            | cooperatives._kpa_member_cooperatives()
+        )
 
     def _get_form_action(self):
         """The action that opens this record in its form (after an action

@@ -1,7 +1,10 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
+# What is written on a skill held (the person never changes).
+PARTNER_SKILL_FIELDS = frozenset({"skill_id", "level", "note"})
 SKILL_LEVELS = [
     ("learning", "Learning"),
     ("practising", "Practising"),
@@ -29,6 +32,31 @@ class KpaSkill(models.Model):
     _sql_constraints = [
         ("name_unique", "unique(name)", "This skill already exists."),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._kpa_check_values(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._kpa_check_values(vals)
+        refused = set(vals) - self._kpa_writable_fields()
+        if refused and not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "Coordinators complete the catalogue of skills (name, "
+                    "description, activity); archiving a skill is the network "
+                    "managers'."
+                )
+            )
+        return super().write(vals)
+
+    def _kpa_writable_fields(self):
+        """What the current user may write on a skill of the catalogue."""
+        if self.env.user.has_group("kpa_cooperative.group_kpa_manager"):
+            return set(self._fields)
+        return {"name", "description", "activity_id"}
 
     def _compute_holder_counts(self):
         counts = defaultdict(int)
@@ -83,6 +111,24 @@ class KpaPartnerSkill(models.Model):
             "This person already holds this skill: change its level instead.",
         ),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._kpa_check_values(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._kpa_check_values(vals)
+        refused = set(vals) - PARTNER_SKILL_FIELDS
+        if refused and not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "Of a skill held, only the skill, its level and the note "
+                    "change; the person never does."
+                )
+            )
+        return super().write(vals)
 
     @api.depends("level")
     def _compute_can_teach(self):

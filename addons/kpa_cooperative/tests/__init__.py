@@ -8,4 +8,5 @@ from . import test_membership
 from . import test_portal
 from . import test_public_pages
 from . import test_readonly_routes
+from . import test_server_rules
 from . import test_views

@@ -250,13 +250,19 @@ class KpaPortalMemberCommon(KpaCooperativeCommon):
         cls.member_paula.write(
             {"name": "Paula Test", "kpa_birthdate": date(1999, 9, 9)}
         )
-        cls.membership_paula = cls.env["kpa.membership"].create(
-            {
-                "partner_id": cls.member_paula.id,
-                "cooperative_id": cls.coop_a.id,
-                "state": "member",
-                "date_start": date(2024, 4, 1),
-            }
+        # Members of a cooperative that has members already come from its
+        # admission decisions (issue 9): the history is set up with sudo.
+        cls.membership_paula = (
+            cls.env["kpa.membership"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": cls.member_paula.id,
+                    "cooperative_id": cls.coop_a.id,
+                    "state": "member",
+                    "date_start": date(2024, 4, 1),
+                }
+            )
         )
 
     @classmethod
@@ -267,7 +273,7 @@ class KpaPortalMemberCommon(KpaCooperativeCommon):
                 for index in range(count)
             ]
         )
-        cls.env["kpa.membership"].create(
+        cls.env["kpa.membership"].sudo().create(
             [
                 {
                     "partner_id": partner.id,

@@ -48,7 +48,7 @@ COOPERATIVE_BOOKS = {
     "accounts_period",  # kpa_open_accounts: when its accounts are published
 }
 # The network manager's acts: the cooperative's identity (its name and web
-# address name its books and page), its coordinators, the licence its
+# address name its books and page), its coordinators, its stock place, the licence its
 # accounts and rules are published under, and the quorum and majority that
 # apply until the members adopt a rule of their own (kpa_governance):
 # coordinators setting these could decide every vote.
@@ -59,6 +59,7 @@ COOPERATIVE_NETWORK = {
     "licence",
     "decision_quorum",
     "decision_majority",
+    "warehouse_id",  # kpa_marketplace_stock: its stock place, in the host's
 }
 
 # res.partner: contact details, which a cooperative's coordinators keep for

@@ -315,3 +315,28 @@ class TestCooperativeInvoicing(KpaCooperativeCommon):
             invoices.mapped("kpa_host_fee_amount"),
             [100.0, 50.0, 100.0, 50.0, 100.0, 50.0],
         )
+
+    def test_posted_invoice_keeps_its_cooperative(self):
+        """Issue 9: a posted invoice of a cooperative keeps its cooperative
+        and host fee; reset to draft, it may go to another cooperative of
+        its host (its accountants keep every cooperative's books)."""
+        invoice = self._invoice(self.coop_a)
+        accountant = invoice.with_user(self.accountant)
+        accountant.write({"ref": "Order 42"})
+        self.assertEqual(invoice.ref, "Order 42")
+        for vals in (
+            {"kpa_cooperative_id": self.coop_b.id},
+            {"kpa_cooperative_id": False},
+            {"kpa_host_fee_rate": 50.0},
+            {"kpa_host_fee_amount": 0.0},
+        ):
+            with self.subTest(vals=vals):
+                fname = next(iter(vals))
+                before = invoice.read([fname])
+                with self.assertRaises(UserError), self.env.cr.savepoint():
+                    accountant.write(vals)
+                self.env.invalidate_all()
+                self.assertEqual(invoice.read([fname]), before)
+        accountant.button_draft()
+        accountant.write({"kpa_cooperative_id": self.coop_b.id})
+        self.assertEqual(invoice.kpa_cooperative_id, self.coop_b)

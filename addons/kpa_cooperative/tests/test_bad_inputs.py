@@ -92,15 +92,24 @@ class TestBadInputs(KpaCooperativeCommon):
             ),
             (
                 "admission under 16",
-                lambda: self.teen_candidacy.with_user(self.coordinator_a).action_admit(
-                    date(2025, 6, 14)
-                ),
+                lambda: self.teen_candidacy.sudo().action_admit(date(2025, 6, 14)),
                 ValidationError,
                 "Teen Test is 15 on 06/14/2025: members of a cooperative must be 16 "
                 "or older on the day they join.",
             ),
             (
                 "member without birthdate",
+                lambda: self.env["kpa.membership"]
+                .create(
+                    {"partner_id": self.ageless.id, "cooperative_id": self.coop_a.id}
+                )
+                .sudo()
+                ._kpa_admit(date(2024, 1, 1)),
+                ValidationError,
+                "Ageless Test has no birthdate: enter it on their contact",
+            ),
+            (
+                "a member created directly",
                 lambda: Membership.create(
                     {
                         "partner_id": self.ageless.id,
@@ -109,8 +118,9 @@ class TestBadInputs(KpaCooperativeCommon):
                         "date_start": date(2024, 1, 1),
                     }
                 ),
-                ValidationError,
-                "Ageless Test has no birthdate: enter it on their contact",
+                AccessError,
+                "A candidate becomes a member by an admission decision of the "
+                "members; only a network manager admits the founders",
             ),
             (
                 "end before start",
@@ -164,13 +174,17 @@ class TestBadInputs(KpaCooperativeCommon):
         cases = [
             (
                 "web address with spaces",
-                lambda: coop_a_coordinated.write({"slug": "Coop Alpha"}),
+                lambda: self.coop_a.with_user(self.manager).write(
+                    {"slug": "Coop Alpha"}
+                ),
                 ValidationError,
                 "may only contain lowercase letters, digits and single hyphens",
             ),
             (
                 "web address of another cooperative",
-                lambda: coop_a_coordinated.write({"slug": "coop-beta"}),
+                lambda: self.coop_a.with_user(self.manager).write(
+                    {"slug": "coop-beta"}
+                ),
                 ValidationError,
                 "The web address “coop-beta” is already used by Coop Beta",
             ),
@@ -178,7 +192,8 @@ class TestBadInputs(KpaCooperativeCommon):
                 "coordinator changes the host fee",
                 lambda: coop_a_coordinated.write({"host_fee_rate": 0}),
                 AccessError,
-                "Only network managers may change the status or the host fee rate",
+                "You may not change “Host fee (%)” of Coop Alpha: its presentation is "
+                "set by its coordinators, its books by the host structure",
             ),
             (
                 "coordinator writes another cooperative",
@@ -255,8 +270,8 @@ class TestBadInputs(KpaCooperativeCommon):
                 lambda: self.anna_sewing.with_user(self.member_user).write(
                     {"level": "expert"}
                 ),
-                ValueError,
-                "Wrong value for kpa.partner.skill.level: 'expert'",
+                ValidationError,
+                "Invalid value for “Level”: this value is not one of the choices.",
             ),
             (
                 "someone else's skill",

@@ -58,7 +58,7 @@ class TestCooperativeSlug(SqlConstraintMixin, KpaCooperativeCommon):
         self.assertRegex(coop.slug, r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
     def test_slug_is_editable_and_kept_on_rename(self):
-        self.coop_a.with_user(self.coordinator_a).slug = "alpha-roubaix"
+        self.coop_a.with_user(self.manager).slug = "alpha-roubaix"
         self.coop_a.name = "Coop Alpha Renamed"
         self.assertEqual(self.coop_a.slug, "alpha-roubaix")
         self.assertEqual(self.coop_a.website_url, "/cooperatives/alpha-roubaix")
@@ -70,7 +70,7 @@ class TestCooperativeSlug(SqlConstraintMixin, KpaCooperativeCommon):
                 self.assertRaises(ValidationError) as caught,
                 self.env.cr.savepoint(),
             ):
-                self.coop_a.with_user(self.coordinator_a).slug = bad
+                self.coop_a.with_user(self.manager).slug = bad
             self.assertEqual(
                 caught.exception.args[0],
                 f"The web address “{bad}” may only contain lowercase letters, "
@@ -88,7 +88,7 @@ class TestCooperativeSlug(SqlConstraintMixin, KpaCooperativeCommon):
 
     def test_slug_unique(self):
         with self.assertRaises(ValidationError) as caught, self.env.cr.savepoint():
-            self.coop_a.with_user(self.coordinator_a).slug = "coop-beta"
+            self.coop_a.with_user(self.manager).slug = "coop-beta"
         self.assertEqual(
             caught.exception.args[0],
             "The web address “coop-beta” is already used by Coop Beta: choose "
@@ -134,7 +134,7 @@ class TestCooperativeRules(SqlConstraintMixin, KpaCooperativeCommon):
             )
         self.assertEqual(self.coop_a.host_fee_rate, 10.0)
 
-    def test_host_fee_rate_and_status_are_the_managers(self):
+    def test_host_fee_rate_and_status_are_the_hosts(self):
         coop_a = self.coop_a.with_user(self.coordinator_a)
         for action in (
             lambda: coop_a.write({"host_fee_rate": 0}),
@@ -142,10 +142,9 @@ class TestCooperativeRules(SqlConstraintMixin, KpaCooperativeCommon):
         ):
             with self.assertRaises(AccessError) as caught, self.env.cr.savepoint():
                 action()
-            self.assertEqual(
+            self.assertRegex(
                 caught.exception.args[0],
-                "Only network managers may change the status or the host fee rate "
-                "of a cooperative.",
+                r"^You may not change “(Host fee \(%\)|State)” of Coop Alpha: ",
             )
         self.assertRecordValues(
             self.coop_a, [{"host_fee_rate": 10.0, "state": "active"}]
@@ -211,7 +210,8 @@ class TestCooperativeRules(SqlConstraintMixin, KpaCooperativeCommon):
             )
         self.assertEqual(caught.exception.args[0], message)
         with self.assertRaises(ValidationError) as caught, self.env.cr.savepoint():
-            self.membership_carl.with_user(self.coordinator_a).action_admit()
+            # An admission (by a decision of the members) is refused too.
+            self.membership_carl.sudo().action_admit()
         self.assertEqual(caught.exception.args[0], message)
         self.assertEqual(self.membership_carl.state, "candidate")
         # Members may still leave a closed cooperative.

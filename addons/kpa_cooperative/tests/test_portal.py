@@ -1,3 +1,5 @@
+import re
+
 from odoo.tests import HttpCase, tagged
 
 from .common import KpaPortalMemberCommon
@@ -21,6 +23,10 @@ class TestMemberPortal(KpaPortalMemberCommon, HttpCase):
 
     def _get(self, url):
         return self.url_open(url, allow_redirects=False)
+
+    def _csrf_token(self):
+        page = self._get("/my/cooperatives").text
+        return re.search(r'csrf_token:\s*"([^"]+)"', page).group(1)
 
     def test_portal_member_pages(self):
         self.authenticate("kpa_portal_member", "kpa_portal_member")
@@ -84,3 +90,37 @@ class TestMemberPortal(KpaPortalMemberCommon, HttpCase):
         self.assertIn("Sewing Directory Test", page)
         self.assertIn("Dina Test", page)
         self.assertIn("Coop Beta", page)
+
+    def test_portal_consent_is_the_persons(self):
+        """The person gives and withdraws their consent to a public profile
+        in the portal; date and author are kept."""
+        self.authenticate("kpa_portal_member", "kpa_portal_member")
+        page = self._get("/my/cooperatives").text
+        self.assertIn('action="/my/cooperatives/consent"', page)
+        for given in (True, False):
+            data = {"csrf_token": self._csrf_token()}
+            if given:
+                data["public_profile"] = "1"
+            response = self.url_open(
+                "/my/cooperatives/consent", data=data, allow_redirects=False
+            )
+            self.assertEqual(response.status_code, 303)
+            self.env.invalidate_all()
+            self.assertRecordValues(
+                self.member_paula,
+                [
+                    {
+                        "kpa_public_profile": given,
+                        "kpa_public_profile_user_id": self.portal_member_user.id,
+                    }
+                ],
+            )
+        # Someone without membership has no consent to give here.
+        self.authenticate("kpa_portal", "kpa_portal")
+        response = self.url_open(
+            "/my/cooperatives/consent",
+            data={"csrf_token": self._csrf_token(), "public_profile": "1"},
+            allow_redirects=False,
+        )
+        self.assertEqual(response.status_code, 404)
+        self.assertFalse(self.portal_user.partner_id.kpa_public_profile)

@@ -1,6 +1,8 @@
 import re
 
-from odoo import Command
+from dateutil.relativedelta import relativedelta
+
+from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import KpaCooperativeCommon
@@ -33,7 +35,8 @@ class TestPublicPages(KpaCooperativeCommon, HttpCase):
         cls.outsider = cls.env["res.partner"].create(
             {"name": "Outsider Test", "kpa_public_profile": True}
         )
-        (cls.candidate_carl | cls.member_dina).kpa_public_profile = True
+        # Their consent, given by themselves.
+        (cls.candidate_carl | cls.member_dina).sudo().kpa_public_profile = True
         cls.member_bob.image_1920 = PIXEL_PNG
         cls.env["kpa.membership"].create(
             {
@@ -148,6 +151,33 @@ class TestPublicPages(KpaCooperativeCommon, HttpCase):
                 self.get(self.photo_url(cooperative, partner), 404)
         self.membership_bob._close("left", "2025-01-31", "Moved away.")
         self.get(self.photo_url(self.coop_a, self.member_bob), 404)
+
+    def test_no_minor_in_public_consent_or_not(self):
+        """Issue 9: no one under 18 on a public page or file, consent or not."""
+        today = fields.Date.today()
+        teen = self.env["res.partner"].create(
+            {
+                "name": "Minor Test",
+                "kpa_birthdate": today - relativedelta(years=17),
+                "kpa_public_profile": True,
+                "image_1920": PIXEL_PNG,
+            }
+        )
+        # A member from 16 (admitted by a decision of the members).
+        self.env["kpa.membership"].sudo().create(
+            {
+                "partner_id": teen.id,
+                "cooperative_id": self.coop_a.id,
+                "state": "member",
+                "date_start": today,
+            }
+        )
+        self.assertNotIn("Minor Test", self.get("/cooperatives/coop-alpha").text)
+        self.get(self.photo_url(self.coop_a, teen), 404)
+        # Of age on their 18th birthday: then they appear.
+        teen.sudo().kpa_birthdate = today - relativedelta(years=18)
+        self.assertIn("Minor Test", self.get("/cooperatives/coop-alpha").text)
+        self.get(self.photo_url(self.coop_a, teen))
 
     def test_logo(self):
         response = self.get("/cooperatives/coop-alpha/logo")

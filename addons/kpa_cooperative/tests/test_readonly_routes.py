@@ -24,7 +24,9 @@ class TestReadonlyRoutes(KpaCooperativeCommon, ReadonlyRoutesCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.website = cls._setup_host_website()
-        cls.member_bob.write({"kpa_public_profile": True, "image_1920": PIXEL_PNG})
+        cls.member_bob.sudo().write(
+            {"kpa_public_profile": True, "image_1920": PIXEL_PNG}
+        )
 
     def test_routes_are_declared_readonly(self):
         for url in (

@@ -201,7 +201,8 @@ class TestBackendViews(KpaCooperativeCommon):
         self.assertRecordValues(
             membership, [{"cooperative_id": self.coop_a.id, "state": "candidate"}]
         )
-        membership.with_user(self.coordinator_a).action_admit("2024-09-01")
+        # Admitted by a decision of the members (kpa_governance).
+        membership.sudo()._kpa_admit(date="2024-09-01")
         self.assertEqual(self.coop_a.member_count, 3)
 
     def test_smart_buttons(self):

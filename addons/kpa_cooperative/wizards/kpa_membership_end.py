@@ -19,6 +19,16 @@ class KpaMembershipEnd(models.TransientModel):
     )
     reason = fields.Text()
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._kpa_check_values(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._kpa_check_values(vals)
+        return super().write(vals)
+
     @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)

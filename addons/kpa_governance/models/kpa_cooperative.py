@@ -158,3 +158,9 @@ class KpaCooperative(models.Model):
                     self.env["kpa.rule"],
                 )
         return result
+
+    def _kpa_network_fields(self):
+        """The quorum and majority that apply until the members adopt a rule
+        of their own: the network manager's (coordinators setting them could
+        decide every vote)."""
+        return super()._kpa_network_fields() | {"decision_quorum", "decision_majority"}

@@ -648,16 +648,7 @@ class KpaDecision(models.Model):
                     cooperative=self.cooperative_id.name,
                 )
             )
-        # The one server path of an admission: the adopted decision, applied
-        # by those who manage it, writes the membership as superuser (nobody
-        # writes a membership's state as data).
-        membership.sudo().with_context(kpa_membership_flow="admission").write(
-            {
-                "admission_decision_id": self.id,
-                "state": "member",
-                "date_start": self.date,
-            }
-        )
+        membership._kpa_admit(date=self.date, decision=self)
         message = self.env._(
             "Admitted: %(person)s is a member of %(cooperative)s from %(date)s.",
             person=membership.partner_id.name,

@@ -124,11 +124,21 @@ class KpaMembership(models.Model):
     def _close(self, state, date, reason, decision=None):
         """An exclusion closes memberships only through the adopted exclusion
         decision about them; a departure needs none."""
-        if state == "excluded":
-            if not decision:
-                raise UserError(self._exclusion_needs_decision_message())
-            self.write({"exclusion_decision_id": decision.id})
-        return super()._close(state, date, reason)
+        if state == "excluded" and not decision:
+            raise UserError(self._exclusion_needs_decision_message())
+        return super()._close(state, date, reason, decision=decision)
+
+    def _kpa_admission_values(self, decision):
+        values = super()._kpa_admission_values(decision)
+        if decision:
+            values["admission_decision_id"] = decision.id
+        return values
+
+    def _kpa_exclusion_values(self, decision):
+        values = super()._kpa_exclusion_values(decision)
+        if decision:
+            values["exclusion_decision_id"] = decision.id
+        return values
 
     def _check_state_by_decision(self, vals):
         """Nobody writes an admission or an exclusion as data: they are the

@@ -443,8 +443,16 @@ class TestDecisionBadInputs(KpaGovernanceCommon):
         self.assertRecordValues(
             self.membership_bob, [{"state": "member", "date_end": False}]
         )
+        # Governance refuses it first, with its own word; the data itself
+        # refuses an exclusion without its decision.
         with self.assertRefused(UserError, "An exclusion is decided by the members"):
             self.membership_bob.write(
+                {"state": "excluded", "date_end": date(2025, 1, 1), "end_reason": "x"}
+            )
+        with self.assertRefused(
+            ValidationError, "An exclusion is decided by the members"
+        ):
+            self.membership_bob.sudo().write(
                 {"state": "excluded", "date_end": date(2025, 1, 1), "end_reason": "x"}
             )
         # A departure still goes through the wizard.

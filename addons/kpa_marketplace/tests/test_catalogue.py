@@ -52,9 +52,7 @@ class TestServiceCatalogue(KpaMarketplaceCommon):
             self.service_a1.kpa_cooperative_id = self.coop_b
 
     def test_member_who_leaves_stops_providing(self):
-        self.membership_anna.write(
-            {"state": "left", "date_end": "2025-01-31", "end_reason": "Moved away"}
-        )
+        self.membership_anna._close("left", "2025-01-31", "Moved away")
         self.assertFalse(self.service_a1.kpa_provider_ids)
 
     def test_activity_must_be_one_of_the_cooperative(self):

@@ -31,3 +31,8 @@ class KpaCooperative(models.Model):
                 )
             )
         return super().write(vals)
+
+    def _kpa_network_fields(self):
+        """Its stock place, in the host's warehouses: the network manager's
+        choice (kpa_cooperative's positive lists)."""
+        return super()._kpa_network_fields() | {"warehouse_id"}

@@ -42,3 +42,7 @@ class KpaCooperative(models.Model):
             "default_company_id": self.company_id.id,
         }
         return action
+
+    def _kpa_books_fields(self):
+        """When its accounts are published: the host's, which keeps its books."""
+        return super()._kpa_books_fields() | {"accounts_period"}

@@ -141,9 +141,12 @@ class TestAccountsPublic(KpaAccountsCommon, HttpCase):
             r"<tr>\s*<th scope=\"row\"[^>]*>([^<]*)</th>(.*?)</tr>", table, re.S
         )
         self.assertEqual([row[0] for row in rows], [february, march])
+        # Revenue, expenses, host fee, result, and the balance at the host at
+        # the end of February (nothing before it: the result).
+        self.assertIn("Balance at the host (end of period)</th>", table)
         self.assertEqual(
             re.findall(r"([\d,]+\.\d\d)", rows[0][1]),
-            ["500.00", "90.00", "50.00", "360.00"],
+            ["500.00", "90.00", "50.00", "360.00", "360.00"],
         )
 
     def test_page_json_csv_of_published_statements(self):
