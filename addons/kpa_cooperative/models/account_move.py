@@ -107,6 +107,7 @@ class AccountMove(models.Model):
             self.env["account.analytic.account"].search_fetch(
                 [("id", "in", list(account_ids))], ["plan_id", "root_plan_id"]
             )
+        self._kpa_subscribe_partners_before_post(soft)
         posted = super()._post(soft=soft)
         posted._kpa_book_host_fee()
         return posted
@@ -146,6 +147,25 @@ class AccountMove(models.Model):
             return float(current or 0.0) == float(value or 0.0)
         except (TypeError, ValueError):
             return False
+
+    def _kpa_subscribe_partners_before_post(self, soft):
+        """Make the partners follow the documents about to be posted, the
+        documents of each partner at once: account.move._post subscribes them
+        document by document (five queries each), and skips the documents they
+        already follow. The documents dated in the future wait (soft posting)
+        and are left to it, as are those of a user who may not post."""
+        if not self.env.su and not self.env.user.has_group(
+            "account.group_account_invoice"
+        ):
+            return
+        today = fields.Date.context_today(self)
+        to_post = self.filtered(
+            lambda move: move.partner_id
+            and move.state == "draft"
+            and not (soft and move.date > today)
+        )
+        for partner, moves in to_post.grouped("partner_id").items():
+            moves.message_subscribe(partner.ids)
 
     def _kpa_check_before_post(self):
         """A cooperative's document goes to the cooperative's journal and books."""

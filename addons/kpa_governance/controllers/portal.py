@@ -24,7 +24,7 @@ class KpaGovernancePortal(KpaMemberPortal):
         """The decision, if it belongs to a cooperative the user is a member
         of and is put to the vote; 404 otherwise (people who are members of
         no cooperative may not even search decisions)."""
-        if not self._kpa_is_member_user():
+        if not self._kpa_is_member_user() or not 0 < decision_id < 2**31:
             raise NotFound()
         decision = request.env["kpa.decision"].search(
             [("id", "=", decision_id), *self._kpa_decision_domain()]

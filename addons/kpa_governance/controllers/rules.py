@@ -1,3 +1,7 @@
+import re
+
+from werkzeug.exceptions import NotFound
+
 from odoo import http
 from odoo.http import request
 
@@ -21,7 +25,7 @@ class KpaCooperativeRulesPages(KpaCooperativePages):
         ),
     )
     def cooperative_rules(self, slug, **kwargs):
-        cooperative_sudo = self._get_cooperative_sudo(slug)
+        cooperative_sudo = self._get_rules_cooperative_sudo(slug)
         rules_sudo = (
             request.env["kpa.rule"]
             .sudo()
@@ -45,3 +49,30 @@ class KpaCooperativeRulesPages(KpaCooperativePages):
                 ],
             },
         )
+
+    def _get_rules_cooperative_sudo(self, slug):
+        """The cooperative of this website whose rules are public, or 404:
+        a published one, or a closed one (closing it takes its pages and shop
+        away; the rules its members adopted stay public, as a publication is
+        a promise). A slug that is no slug is unknown, whatever its bytes."""
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,127}", slug or ""):
+            raise NotFound()
+        cooperative_sudo = (
+            request.env["kpa.cooperative"]
+            .sudo()
+            .search(
+                [
+                    ("slug", "=", slug),
+                    ("company_id", "=", request.website.company_id.id),
+                    "|",
+                    ("is_published", "=", True),
+                    "&",
+                    ("state", "=", "closed"),
+                    ("rule_ids.state", "in", ("adopted", "archived")),
+                ],
+                limit=1,
+            )
+        )
+        if not cooperative_sudo:
+            raise NotFound()
+        return cooperative_sudo

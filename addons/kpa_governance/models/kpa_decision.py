@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import format_date
 
+from odoo.addons.kpa_cooperative.models.input_check import check_input_values
+
 DECISION_TYPES = [
     ("admission", "Admission"),
     ("exclusion", "Exclusion"),
@@ -25,6 +27,33 @@ DECISION_SUBJECT_FIELDS = {
     "proposal",
     "quorum",
     "majority",
+}
+# What a coordinator writes on a draft decision: what the members will vote
+# on. State, quorum and majority (set when the vote opens), counts, outcome
+# and dates of application are the governance methods' only; nothing is
+# written as data once the vote is open.
+DECISION_DRAFT_FIELDS = {
+    "name",
+    "decision_type",
+    "proposal",
+    "membership_id",
+    "rule_id",
+    "date",
+    "cooperative_id",
+}
+# Odoo's mail plumbing of the record (followers, activities, main
+# attachment), guarded by mail's own rules.
+MAIL_FIELDS = {
+    "message_follower_ids",
+    "message_partner_ids",
+    "message_ids",
+    "message_main_attachment_id",
+    "activity_ids",
+    "activity_type_id",
+    "activity_summary",
+    "activity_user_id",
+    "activity_date_deadline",
+    "activity_note",
 }
 
 
@@ -211,7 +240,21 @@ class KpaDecision(models.Model):
 
     # === CRUD METHODS === #
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            check_input_values(self, vals)
+        if not self.env.su:
+            for vals in vals_list:
+                self._check_writable_fields(vals, DECISION_DRAFT_FIELDS)
+        return super().create(vals_list)
+
     def write(self, vals):
+        check_input_values(self, vals)
+        if not self.env.su:
+            if self.filtered(lambda d: d.state != "draft"):
+                self._check_writable_fields(vals, set())
+            self._check_writable_fields(vals, DECISION_DRAFT_FIELDS)
         if DECISION_SUBJECT_FIELDS & set(vals):
             self._check_subject_editable()
         if "date" in vals:
@@ -234,13 +277,16 @@ class KpaDecision(models.Model):
 
     def action_open(self):
         """Open the vote: the current members of the cooperative take part."""
+        self._check_flow_access()
         self._check_can_open()
         participants = self._get_participants()
         voting_rules = self.cooperative_id._get_voting_rules()
         for decision in self:
             quorum, majority, _rule = voting_rules[decision.cooperative_id.id]
-            decision.write({"quorum": quorum, "majority": majority, "state": "open"})
-        self.env["kpa.decision.position"].create(
+            decision.sudo().write(
+                {"quorum": quorum, "majority": majority, "state": "open"}
+            )
+        self.env["kpa.decision.position"].sudo().create(
             [
                 {"decision_id": decision.id, "partner_id": partner.id}
                 for decision in self
@@ -252,20 +298,22 @@ class KpaDecision(models.Model):
 
     def action_close(self):
         """Close the vote: the outcome is final."""
+        self._check_flow_access()
         self._check_can_close()
         today = fields.Date.context_today(self)
         for decision in self:
-            decision.write({"state": "closed", "date": decision.date or today})
+            decision.sudo().write({"state": "closed", "date": decision.date or today})
         self._log_vote_closed()
         return True
 
     def action_apply(self):
         """Do what the adopted decisions decided. Idempotent: a decision already
         applied changes nothing."""
+        self._check_flow_access()
         self._check_can_apply()
         todo = self.filtered(lambda d: not d.date_applied)
         bodies = {decision.id: decision._apply_decision() for decision in todo}
-        todo.write({"date_applied": fields.Datetime.now()})
+        todo.sudo().write({"date_applied": fields.Datetime.now()})
         todo._message_log_batch(bodies)
         return True
 
@@ -281,6 +329,44 @@ class KpaDecision(models.Model):
         return self.env._("a decision")
 
     # --- What may change, and when --- #
+
+    def _check_flow_access(self):
+        """Those who manage these decisions (their cooperatives' coordinators,
+        the host's network managers) open, close and apply their votes; the
+        flow then writes what the members decided, which nobody writes as
+        data."""
+        self.check_access("write")
+
+    def _check_writable_fields(self, vals, allowed):
+        """Refuse ``vals`` when it sets a field outside ``allowed`` (a
+        positive list) and Odoo's mail plumbing."""
+        refused = set(vals) - allowed - MAIL_FIELDS
+        if not refused:
+            return
+        if self and self.filtered(lambda d: d.state != "draft"):
+            started = self.filtered(lambda d: d.state != "draft")[0]
+            raise UserError(
+                self.env._(
+                    "The vote on “%(decision)s” has started: the decision changes "
+                    "only through its vote (opening, positions of the members, "
+                    "closing, application).",
+                    decision=started.name,
+                )
+            )
+        raise UserError(
+            self.env._(
+                "%(fields)s of a decision are set by its vote (opening, positions "
+                "of the members, closing, application), not written directly.",
+                fields=", ".join(
+                    sorted(
+                        self._fields[name]._description_string(self.env)
+                        if name in self._fields
+                        else name
+                        for name in refused
+                    )
+                ),
+            )
+        )
 
     def _check_subject_editable(self):
         started = self.filtered(lambda d: d.state != "draft")
@@ -447,7 +533,9 @@ class KpaDecision(models.Model):
                 self.env._("Choose a position: agree, abstain, disagree or block.")
             )
         self._check_vote_open()
-        self._get_position_line(partner).write(
+        # Positions are not written as data by anyone: this flow writes the
+        # position of ``partner``, a participant, while the vote is open.
+        self._get_position_line(partner).sudo().write(
             {"position": position, "comment": comment or False}
         )
         return True
@@ -588,7 +676,7 @@ class KpaDecision(models.Model):
                     cooperative=self.cooperative_id.name,
                 )
             )
-        membership._close(
+        membership.sudo().with_context(kpa_membership_flow="exclusion")._close(
             "excluded",
             self.date,
             self.env._(

@@ -3,6 +3,8 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from odoo.addons.kpa_cooperative.models.input_check import check_input_values
+
 from .kpa_decision import POSITIONS
 
 
@@ -81,6 +83,8 @@ class KpaDecisionPosition(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            check_input_values(self, vals)
         decisions = self.env["kpa.decision"].browse(
             {vals.get("decision_id") for vals in vals_list}
         )
@@ -91,6 +95,7 @@ class KpaDecisionPosition(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        check_input_values(self, vals)
         self.decision_id._check_positions_editable()
         if "decision_id" in vals or "partner_id" in vals:
             self.env["kpa.decision"].browse(

@@ -70,7 +70,32 @@ class KpaMembership(models.Model):
             if membership.state == "excluded" and not membership.exclusion_decision_id:
                 raise ValidationError(membership._exclusion_needs_decision_message())
 
+    # === CRUD METHODS === #
+
+    def write(self, vals):
+        if not self.env.su:
+            self._check_state_by_decision(vals)
+        return super().write(vals)
+
     # === ACTION METHODS === #
+
+    def action_admit(self, date=None):
+        """A candidate becomes a member only by an applied admission decision
+        (kpa.decision.action_apply). The one exception: the founders of a
+        cooperative with no member yet, whom a network manager admits."""
+        if self.env.su:
+            return super().action_admit(date=date)
+        self.check_access("write")
+        with_members = self.cooperative_id.filtered(
+            lambda coop: coop.sudo().membership_ids.filtered(
+                lambda m: m.state == "member"
+            )
+        )
+        if with_members or not self.env.user.has_group(
+            "kpa_cooperative.group_kpa_manager"
+        ):
+            raise UserError(self._admission_needs_decision_message())
+        return self.sudo().action_admit(date=date)
 
     def action_propose_admission(self):
         return self._action_propose_decision("admission")
@@ -114,6 +139,33 @@ class KpaMembership(models.Model):
         if decision:
             values["exclusion_decision_id"] = decision.id
         return values
+
+    def _check_state_by_decision(self, vals):
+        """Nobody writes an admission or an exclusion as data: they are the
+        members' decisions, applied (or the founders' admission)."""
+        if {"admission_decision_id", "exclusion_decision_id"} & set(vals):
+            raise UserError(
+                self.env._(
+                    "The decision that admits or excludes a person is recorded "
+                    "when it is applied, not written directly."
+                )
+            )
+        if vals.get("state") == "member" and self.filtered(
+            lambda m: m.state != "member"
+        ):
+            raise UserError(self._admission_needs_decision_message())
+        if vals.get("state") == "excluded":
+            raise UserError(self._exclusion_needs_decision_message())
+
+    def _admission_needs_decision_message(self):
+        return self.env._(
+            "A candidate becomes a member by a decision of the members: propose "
+            "the admission of %(people)s; once adopted, applying it admits them. "
+            "Only the founders of a cooperative with no member yet are admitted "
+            "by a network manager.",
+            people=", ".join(self.partner_id.mapped("name"))
+            or self.env._("the candidate"),
+        )
 
     def _exclusion_needs_decision_message(self):
         return self.env._(

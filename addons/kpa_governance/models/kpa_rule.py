@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import format_date
 
+from odoo.addons.kpa_cooperative.models.input_check import check_input_values
+
 RULE_CATEGORIES = [
     ("functioning", "Functioning"),
     ("welcome", "Welcome of newcomers"),
@@ -24,6 +26,32 @@ RULE_CONTENT_FIELDS = {
 }
 # Written by the adoption of a decision only.
 RULE_ADOPTION_FIELDS = {"state", "date_adopted", "decision_id", "date_archived"}
+# What the coordinators write on a draft rule (a positive list): its text.
+# Versions and their links are made by action_new_version, adoption by a
+# decision; of an adopted rule, only its place in the list changes.
+RULE_DRAFT_FIELDS = {
+    "name",
+    "cooperative_id",
+    "category",
+    "sequence",
+    "body",
+    "sets_voting_rules",
+    "quorum",
+    "majority",
+}
+RULE_ADOPTED_FIELDS = {"sequence"}
+RULE_MAIL_FIELDS = {
+    "message_follower_ids",
+    "message_partner_ids",
+    "message_ids",
+    "message_main_attachment_id",
+    "activity_ids",
+    "activity_type_id",
+    "activity_summary",
+    "activity_user_id",
+    "activity_date_deadline",
+    "activity_note",
+}
 
 
 class KpaRule(models.Model):
@@ -183,6 +211,8 @@ class KpaRule(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            check_input_values(self, vals)
         if not self.env.su and any(
             vals.get("state", "draft") != "draft"
             or vals.get("decision_id")
@@ -195,15 +225,24 @@ class KpaRule(models.Model):
                     "decision of the members."
                 )
             )
+        if not self.env.su:
+            for vals in vals_list:
+                self._check_writable_fields(vals, RULE_DRAFT_FIELDS)
         return super().create(vals_list)
 
     def write(self, vals):
+        check_input_values(self, vals)
         if not self.env.su and RULE_ADOPTION_FIELDS & set(vals):
             raise UserError(
                 self.env._(
                     "A rule is adopted only through a decision of the members: "
                     "propose its adoption instead."
                 )
+            )
+        if not self.env.su:
+            frozen = self.filtered(lambda r: r.state != "draft")
+            self._check_writable_fields(
+                vals, RULE_ADOPTED_FIELDS if frozen else RULE_DRAFT_FIELDS
             )
         if RULE_CONTENT_FIELDS & set(vals):
             frozen = self.filtered(lambda r: r.state != "draft")
@@ -245,7 +284,10 @@ class KpaRule(models.Model):
             )
         new_version = self.next_draft_version()
         if not new_version:
-            new_version = self.create(
+            # Those who manage the rule draft its new version; the flow links
+            # the versions, which nobody writes as data.
+            self.check_access("write")
+            new_version = self.sudo().create(
                 {
                     "name": self.name,
                     "cooperative_id": self.cooperative_id.id,
@@ -306,6 +348,38 @@ class KpaRule(models.Model):
 
     def _cooperative_record_kind(self):
         return self.env._("a rule")
+
+    def _check_writable_fields(self, vals, allowed):
+        """Refuse ``vals`` when it sets a field outside ``allowed`` (a
+        positive list) and Odoo's mail plumbing."""
+        refused = set(vals) - allowed - RULE_MAIL_FIELDS
+        if not refused:
+            return
+        frozen = self.filtered(lambda r: r.state != "draft")
+        if frozen:
+            raise UserError(
+                self.env._(
+                    "The rule “%(rule)s” is %(state)s: its text no longer "
+                    "changes. Create a new version and propose its adoption.",
+                    rule=frozen[0].name,
+                    state=frozen[0]._selection_label("state").lower(),
+                )
+            )
+        raise UserError(
+            self.env._(
+                "%(fields)s of a rule are set by its versions and its adoption, "
+                "not written directly.",
+                fields=", ".join(sorted(self._field_labels(refused))),
+            )
+        )
+
+    def _field_labels(self, names):
+        return [
+            self._fields[name]._description_string(self.env)
+            if name in self._fields
+            else name
+            for name in names
+        ]
 
     def next_draft_version(self):
         self.ensure_one()

@@ -1,6 +1,13 @@
 from odoo.addons.kpa_cooperative.tests.common import KpaPortalMemberCommon
 
 
+def give_positions(decision, position="agree"):
+    """Every participant of the open ``decision`` gives ``position``, through
+    the vote's flow (nobody writes positions as data)."""
+    for line in decision.sudo().position_ids:
+        decision._set_position(line.partner_id, position)
+
+
 class KpaGovernanceCommon(KpaPortalMemberCommon):
     """The network of KpaPortalMemberCommon, with the adopted-rule-free
     defaults (quorum 50 %, majority 50 %). Helpers open decisions and record
@@ -34,7 +41,7 @@ class KpaGovernanceCommon(KpaPortalMemberCommon):
             if date_decision:
                 decision.date = date_decision
             decision.action_open()
-        decision.position_ids.write({"position": "agree"})
+        give_positions(decision)
         decision.action_close()
         decision.action_apply()
         return decision

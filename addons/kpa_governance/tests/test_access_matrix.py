@@ -13,6 +13,8 @@ from odoo.addons.kpa_cooperative.tests.access_matrix import (
     WriteTarget,
 )
 
+from .common import give_positions
+
 # What the coordinators of a cooperative draft: the text of a rule before the
 # members adopt it.
 RULE_DRAFT = {
@@ -125,7 +127,7 @@ class TestAccessMatrixGovernance(AccessMatrixCase):
     @classmethod
     def _vote_through(cls, decision):
         decision.action_open()
-        decision.position_ids.write({"position": "agree"})
+        give_positions(decision)
         decision.action_close()
 
     def test_access_matrix(self):

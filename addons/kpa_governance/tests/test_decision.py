@@ -4,7 +4,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
-from .common import KpaGovernanceCommon
+from .common import KpaGovernanceCommon, give_positions
 
 
 @tagged("post_install", "-at_install")
@@ -313,8 +313,12 @@ class TestDecisionApply(KpaGovernanceCommon):
             )
         # A member of B is no participant of A.
         self._open(decision_a)
-        with self.assertRefused(ValidationError, "only the members of Coop Alpha"):
+        with self.assertRaises(AccessError):
             self.env["kpa.decision.position"].create(
+                {"decision_id": decision_a.id, "partner_id": self.member_dina.id}
+            )
+        with self.assertRefused(ValidationError, "only the members of Coop Alpha"):
+            self.env["kpa.decision.position"].sudo().create(
                 {"decision_id": decision_a.id, "partner_id": self.member_dina.id}
             )
         self.assertEqual(self.membership_carl.state, "candidate")
@@ -324,7 +328,12 @@ class TestDecisionApply(KpaGovernanceCommon):
             decision_type="admission", membership_id=self.membership_carl.id
         ).with_user(self.coordinator_a)
         decision.action_open()
-        decision.position_ids.write({"position": "agree"})
+        # The coordinator does not give the members' positions.
+        for line in decision.position_ids:
+            with self.assertRaises(AccessError), self.env.cr.savepoint():
+                line.write({"position": "agree"})
+        self.assertFalse(any(decision.sudo().position_ids.mapped("position")))
+        self._vote(decision, dict.fromkeys(decision.position_ids.partner_id, "agree"))
         decision.action_close()
         decision.action_apply()
         self.assertEqual(self.membership_carl.state, "member")
@@ -344,12 +353,22 @@ class TestDecisionApply(KpaGovernanceCommon):
             "cannot refer to it[.]$",
         ):
             self._decision(self.coop_b, "rule", rule_id=rule_a.id)
+        # Versions are linked by action_new_version only (as superuser): the
+        # link is refused as data, and checked all the same.
+        with self.assertRefused(UserError, "not written directly"):
+            self.env["kpa.rule"].create(
+                {
+                    "name": "Rule of B Test",
+                    "cooperative_id": self.coop_b.id,
+                    "previous_id": rule_a.id,
+                }
+            )
         with self.assertRefused(
             ValidationError,
             "^“Rule of A Test” belongs to Coop Alpha: a rule of Coop Beta cannot "
             "refer to it[.]$",
         ):
-            self.env["kpa.rule"].create(
+            self.env["kpa.rule"].sudo().create(
                 {
                     "name": "Rule of B Test",
                     "cooperative_id": self.coop_b.id,
@@ -424,9 +443,9 @@ class TestDecisionBadInputs(KpaGovernanceCommon):
         self.assertRecordValues(
             self.membership_bob, [{"state": "member", "date_end": False}]
         )
-        # Nobody writes the state (kpa_cooperative), and the data itself
+        # Governance refuses it first, with its own word; the data itself
         # refuses an exclusion without its decision.
-        with self.assertRefused(AccessError, "changes through its flows only"):
+        with self.assertRefused(UserError, "An exclusion is decided by the members"):
             self.membership_bob.write(
                 {"state": "excluded", "date_end": date(2025, 1, 1), "end_reason": "x"}
             )
@@ -501,14 +520,15 @@ class TestDecisionBadInputs(KpaGovernanceCommon):
             date=date(2025, 3, 1),
         )
         self._open(decision)
-        decision.position_ids.write({"position": "agree"})
+        give_positions(decision)
         decision.action_close()
         for reason in (False, "", "   "):
             with (
                 self.subTest(reason=reason),
                 self.assertRefused(ValidationError, "An exclusion needs a reason"),
             ):
-                self.membership_bob._close(
+                # As the decision's application does it.
+                self.membership_bob.sudo()._close(
                     "excluded", date(2025, 3, 1), reason, decision=decision
                 )
         self.assertEqual(self.membership_bob.state, "member")
@@ -523,7 +543,7 @@ class TestDecisionBadInputs(KpaGovernanceCommon):
             )
         )
         with self.assertRefused(ValidationError, "is not an adopted exclusion"):
-            self.membership_bob._close(
+            self.membership_bob.sudo()._close(
                 "excluded", date(2025, 1, 1), "Reason", decision=other
             )
         self.assertEqual(self.membership_bob.state, "member")

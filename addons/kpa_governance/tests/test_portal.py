@@ -3,7 +3,7 @@ from datetime import date
 from odoo import http
 from odoo.tests import HttpCase, tagged
 
-from .common import KpaGovernanceCommon
+from .common import KpaGovernanceCommon, give_positions
 
 
 @tagged("post_install", "-at_install", "kpa_http")
@@ -48,7 +48,7 @@ class TestGovernancePortal(KpaGovernanceCommon, HttpCase):
                 }
             )
             decision.action_open()
-            decision.position_ids.write({"position": "agree"})
+            give_positions(decision)
             decision.action_close()
             decision.action_apply()
         cls.rule_new = cls.env["kpa.rule"].browse(
@@ -59,7 +59,7 @@ class TestGovernancePortal(KpaGovernanceCommon, HttpCase):
             cls.rule_new.action_propose_adoption()["res_id"]
         )
         decision.action_open()
-        decision.position_ids.write({"position": "agree"})
+        give_positions(decision)
         decision.action_close()
         decision.action_apply()
         cls.decision_open = cls.env["kpa.decision"].create(
@@ -107,6 +107,25 @@ class TestGovernancePortal(KpaGovernanceCommon, HttpCase):
             self._get(f"/cooperatives/{self.coop_a.slug}/rules").status_code, 404
         )
         self.assertEqual(self._get("/cooperatives/nowhere/rules").status_code, 404)
+        for slug in ("a%00b", "%FF%FE", "x" * 300):
+            with self.subTest(slug=slug[:10]):
+                self.assertEqual(
+                    self._get(f"/cooperatives/{slug}/rules").status_code, 404
+                )
+
+    def test_public_rules_page_of_a_closed_cooperative(self):
+        """A publication is a promise: the rules its members adopted stay
+        public once the cooperative closes; a closed cooperative that adopted
+        none has no rules page."""
+        self.coop_a.action_close()
+        self.assertFalse(self.coop_a.is_published)
+        response = self._get(f"/cooperatives/{self.coop_a.slug}/rules")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(self.rule_adopted.name, response.text)
+        self.coop_b.action_close()
+        self.assertEqual(
+            self._get(f"/cooperatives/{self.coop_b.slug}/rules").status_code, 404
+        )
 
     def test_public_rules_page_licence(self):
         self.coop_a.licence = "CC BY 4.0"

@@ -4,7 +4,7 @@ from odoo.tests import tagged
 
 from odoo.addons.kpa_cooperative.tests.readonly_common import ReadonlyRoutesCase
 
-from .common import KpaGovernanceCommon
+from .common import KpaGovernanceCommon, give_positions
 
 
 @tagged("post_install", "-at_install", "kpa_http")
@@ -34,7 +34,7 @@ class TestReadonlyRoutes(KpaGovernanceCommon, ReadonlyRoutesCase):
             }
         )
         decision.action_open()
-        decision.position_ids.write({"position": "agree"})
+        give_positions(decision)
         decision.action_close()
         decision.action_apply()
 

@@ -340,6 +340,8 @@ class SaleOrder(models.Model):
             if error:
                 raise UserError(error)
         split_orders = self._kpa_split_by_cooperative()
+        if split_orders:
+            (self | split_orders)._kpa_subscribe_customers()
         res = super().action_confirm()
         split_orders._kpa_confirm_split_orders()
         (self | split_orders)._kpa_notify_coordinators()
@@ -746,11 +748,24 @@ class SaleOrder(models.Model):
         ).sudo().write({"carrier_id": False, "pickup_location_data": False})
         # The payments of the quotation now cover the split orders too.
         (self | created).invalidate_recordset(["amount_paid"])
+        # Each order computes its amounts again, line by line: their taxes are
+        # read at once here rather than one line at a time there.
+        (self | created).sudo().order_line.fetch(["tax_id"])
         created = created.with_env(self.env)
         self.browse([order.id for order, _main, _plan in plans])._kpa_after_split(
             created
         )
         return created
+
+    def _kpa_subscribe_customers(self):
+        """Make the customers follow the orders about to be confirmed, the
+        orders of each customer at once: sale.order.action_confirm subscribes
+        them order by order (five queries each), and skips the orders they
+        already follow. Superuser, as for the split orders' confirmation: the
+        user may not reach the other cooperatives' orders."""
+        for partner, orders in self.grouped("partner_id").items():
+            if partner:
+                orders.sudo().message_subscribe(partner.ids)
 
     def _kpa_confirm_split_orders(self):
         """Confirm the orders just split off the quotations being confirmed,

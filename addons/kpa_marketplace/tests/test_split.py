@@ -139,7 +139,7 @@ class TestCartSplit(KpaMarketplaceCommon):
 
     def test_query_count_of_confirming_a_five_cooperative_cart(self):
         order = self._five_cooperative_cart(1)
-        with self.assertQueryCount(165):  # 158 measured, with the apps of ./kpa
+        with self.assertQueryCount(138):  # 132 measured, with the apps of ./kpa
             order.action_confirm()
         self.assertEqual(len(order | order.kpa_split_order_ids), 5)
         # Three lines per cooperative cost the same queries as one.

@@ -4,3 +4,4 @@ from . import kpa_training
 from . import kpa_cooperative
 from . import kpa_membership
 from . import res_partner
+from . import res_company

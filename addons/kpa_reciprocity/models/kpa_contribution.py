@@ -1,12 +1,16 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from odoo.addons.kpa_cooperative.models.input_check import check_input_values
+
 CONTRIBUTION_TYPES = [
     ("work", "Hours of work"),
     ("skill", "Skill shared or training given"),
     ("resource", "Resource lent"),
     ("other", "Other"),
 ]
+# A year of full-time work: more in one entry is a typing error.
+MAX_CONTRIBUTION_HOURS = 1600
 # Set by the validation buttons (or by loans and trainings) only.
 CONTRIBUTION_REVIEW_FIELDS = {"state", "validated_by_id", "date_validated"}
 CONTRIBUTION_CONTENT_FIELDS = {
@@ -18,6 +22,37 @@ CONTRIBUTION_CONTENT_FIELDS = {
     "quantity",
     "date",
 }
+# Odoo's mail plumbing of the records (followers, messages), guarded by
+# mail's own rules.
+MAIL_FIELDS = {
+    "message_follower_ids",
+    "message_partner_ids",
+    "message_ids",
+    "message_main_attachment_id",
+}
+
+
+def check_writable_fields(records, vals, allowed):
+    """Refuse ``vals`` when it sets a field of ``records`` (one model) outside
+    ``allowed``, a positive list of what a user writes as data, and Odoo's
+    mail plumbing. The flows write the rest as superuser."""
+    check_input_values(records, vals)
+    refused = set(vals) - set(allowed) - MAIL_FIELDS
+    if not refused or records.env.su:
+        return
+    names = sorted(
+        records._fields[name]._description_string(records.env)
+        if name in records._fields
+        else name
+        for name in refused
+    )
+    raise UserError(
+        records.env._(
+            "%(fields)s: set by the buttons of the record (validation, loan, "
+            "training), not written directly.",
+            fields=", ".join(names),
+        )
+    )
 
 
 class KpaContribution(models.Model):
@@ -138,6 +173,16 @@ class KpaContribution(models.Model):
                         hours=format(contribution.quantity, "g"),
                     )
                 )
+            if contribution.quantity > MAX_CONTRIBUTION_HOURS:
+                raise ValidationError(
+                    self.env._(
+                        "A contribution counts at most %(maximum)s hours: record "
+                        "%(hours)s hours as several contributions, one per "
+                        "period.",
+                        maximum=MAX_CONTRIBUTION_HOURS,
+                        hours=format(contribution.quantity, "g"),
+                    )
+                )
 
     @api.constrains("giver_partner_id", "receiver_partner_id", "cooperative_id")
     def _check_parties(self):
@@ -214,6 +259,10 @@ class KpaContribution(models.Model):
                     "the cooperative validates it afterwards."
                 )
             )
+        for vals in vals_list:
+            check_writable_fields(
+                self, vals, CONTRIBUTION_CONTENT_FIELDS | CONTRIBUTION_REVIEW_FIELDS
+            )
         return super().create(vals_list)
 
     def write(self, vals):
@@ -231,6 +280,13 @@ class KpaContribution(models.Model):
                         contribution=reviewed[0].name,
                     )
                 )
+        check_writable_fields(
+            self,
+            vals,
+            CONTRIBUTION_CONTENT_FIELDS
+            if not self.filtered(lambda c: c.state != "draft")
+            else set(),
+        )
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)

@@ -1,8 +1,33 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.misc import format_date
+
+from .kpa_contribution import check_writable_fields
+
+# What the coordinators of the owner cooperative write as data (positive
+# lists); the state of a loan and its contribution are its buttons'.
+RESOURCE_FIELDS = {
+    "name",
+    "cooperative_id",
+    "resource_type",
+    "description",
+    "location",
+    "is_available",
+    "availability",
+    "hours_per_day",
+    "active",
+    "color",
+}
+LOAN_FIELDS = {
+    "resource_id",
+    "borrower_partner_id",
+    "date_start",
+    "date_end",
+    "hours",
+    "note",
+}
 
 
 class KpaResource(models.Model):
@@ -66,14 +91,26 @@ class KpaResource(models.Model):
     @api.constrains("hours_per_day")
     def _check_hours_per_day(self):
         for resource in self:
-            if resource.hours_per_day <= 0:
+            if not 0 < resource.hours_per_day <= 24:
                 raise ValidationError(
                     self.env._(
                         "The hours per day of loan of %(resource)s must be "
-                        "positive.",
+                        "more than 0 and at most 24.",
                         resource=resource.name,
                     )
                 )
+
+    # === CRUD METHODS === #
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            check_writable_fields(self, vals, RESOURCE_FIELDS)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_writable_fields(self, vals, RESOURCE_FIELDS)
+        return super().write(vals)
 
 
 class KpaResourceLoan(models.Model):
@@ -237,6 +274,8 @@ class KpaResourceLoan(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            check_writable_fields(self, vals, LOAN_FIELDS)
         resources = self.env["kpa.resource"].browse(
             {vals.get("resource_id") for vals in vals_list if vals.get("resource_id")}
         )
@@ -253,7 +292,27 @@ class KpaResourceLoan(models.Model):
         return loans
 
     def write(self, vals):
+        # A returned or cancelled loan stays in the ledger as it was.
+        check_writable_fields(
+            self,
+            vals,
+            LOAN_FIELDS
+            if not self.filtered(lambda loan: loan.state != "confirmed")
+            else (),
+        )
         res = super().write(vals)
+        if "resource_id" in vals and not self.env.su:
+            # A loan never goes with a resource of a cooperative its writer
+            # does not act in (checked after the write, as the mixin does).
+            outside = self - self._filtered_access("write")
+            if outside:
+                raise AccessError(
+                    self.env._(
+                        "The loan cannot go to %(resource)s: you do not act in "
+                        "its cooperative.",
+                        resource=outside[0].sudo().resource_id.name,
+                    )
+                )
         if {
             "date_start",
             "date_end",
@@ -277,13 +336,15 @@ class KpaResourceLoan(models.Model):
     # === ACTION METHODS === #
 
     def action_return(self):
+        self.check_access("write")
         self._check_state(("confirmed",))
-        self.write({"state": "returned"})
+        self.sudo().write({"state": "returned"})
         return True
 
     def action_cancel(self):
+        self.check_access("write")
         self._check_state(("confirmed",))
-        self.write({"state": "cancelled"})
+        self.sudo().write({"state": "cancelled"})
         self.contribution_id.sudo().write({"state": "refused"})
         return True
 

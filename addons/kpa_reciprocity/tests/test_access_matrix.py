@@ -140,8 +140,9 @@ class TestAccessMatrixReciprocity(AccessMatrixCase):
             cls.loans[key] = env["kpa.resource.loan"].create(
                 {
                     "resource_id": cls.lent[key].id,
+                    # A person of the loan's host structure.
                     "borrower_partner_id": (
-                        cls.people["B"] if key != "B" else cls.mia
+                        cls.people["B"] if key == "A" else cls.mia
                     ).id,
                     "date_start": date(2025, 3, 1),
                     "date_end": date(2025, 3, 10),
@@ -351,9 +352,12 @@ class TestAccessMatrixReciprocity(AccessMatrixCase):
                 )
             },
             values={
+                # Another person of the loan's host structure.
                 "borrower_partner_id": lambda case, record, role: case.mia.id
                 if record.borrower_partner_id != case.mia
-                else case.people["A"].id,
+                else case.people[
+                    "A" if record.company_id == case.hosts["H1"] else "P"
+                ].id,
                 "contribution_id": lambda case, record, role: case.contributions[
                     role.home
                 ].id,
@@ -411,8 +415,15 @@ class TestAccessMatrixReciprocity(AccessMatrixCase):
             values={
                 "skill_id": lambda case, record, role: case.other_skill.id,
                 "teacher_partner_id": lambda case, record, role: case.mia.id,
+                # A person of the training's host structure.
                 "learner_partner_ids": lambda case, record, role: [
-                    Command.link(case.people["B"].id)
+                    Command.link(
+                        (
+                            case.people["B"]
+                            if record.company_id == case.hosts["H1"]
+                            else case.mia
+                        ).id
+                    )
                 ],
             },
             calls=[
