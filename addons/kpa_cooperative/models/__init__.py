@@ -10,5 +10,6 @@ from . import res_partner
 from . import account_journal
 from . import account_analytic_line
 from . import account_move
+from . import account_move_send
 from . import res_users
 from . import ir_http

@@ -1,6 +1,52 @@
+import contextvars
+import functools
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, float_compare
+
+# What the host's accountants may still write directly on a posted invoice of
+# a cooperative: notes and follow-up, which do not change the books. The
+# rest (amounts, number, state, dates, lines, cooperative, host fee…) changes
+# only through the invoice's flows (posting, reset to draft, cancellation,
+# credit note, sending, payment).
+POSTED_FOLLOW_UP = frozenset(
+    {
+        "ref",
+        "narration",
+        "checked",
+        "is_move_sent",
+        "sending_data",
+        "payment_reference",
+        "partner_bank_id",
+        "preferred_payment_method_line_id",
+        "invoice_user_id",
+        "team_id",
+        "invoice_incoterm_id",
+        "incoterm_location",
+        "campaign_id",
+        "medium_id",
+        "source_id",
+    }
+)
+# Set while a flow of the invoices runs (a Python context variable: a caller
+# of the external API cannot set it, unlike a key of the context).
+_IN_FLOW = contextvars.ContextVar("kpa_account_move_flow", default=False)
+
+
+def move_flow(method):
+    """Decorator of an invoice flow: what it writes on posted invoices is not
+    checked against :data:`POSTED_FOLLOW_UP` (Odoo's own checks apply)."""
+
+    @functools.wraps(method)
+    def flow(self, *args, **kwargs):
+        token = _IN_FLOW.set(True)
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            _IN_FLOW.reset(token)
+
+    return flow
 
 
 class AccountMove(models.Model):
@@ -93,6 +139,40 @@ class AccountMove(models.Model):
         self._kpa_check_posted_write(vals)
         return super().write(vals)
 
+    # === FLOWS === #
+    # Odoo's methods that write on posted invoices: their writes are theirs.
+
+    @move_flow
+    def action_post(self):
+        return super().action_post()
+
+    @move_flow
+    def button_cancel(self):
+        return super().button_cancel()
+
+    @move_flow
+    def button_request_cancel(self):
+        return super().button_request_cancel()
+
+    @move_flow
+    def button_set_checked(self):
+        return super().button_set_checked()
+
+    @move_flow
+    def js_assign_outstanding_line(self, line_id):
+        return super().js_assign_outstanding_line(line_id)
+
+    @move_flow
+    def _reverse_moves(self, default_values_list=None, cancel=False):
+        return super()._reverse_moves(
+            default_values_list=default_values_list, cancel=cancel
+        )
+
+    @move_flow
+    def _hash_moves(self, **kwargs):
+        return super()._hash_moves(**kwargs)
+
+    @move_flow
     def _post(self, soft=True):
         self._kpa_check_before_post()
         # The analytic accounts of the lines (each cooperative's own), read at
@@ -112,6 +192,7 @@ class AccountMove(models.Model):
         posted._kpa_book_host_fee()
         return posted
 
+    @move_flow
     def button_draft(self):
         res = super().button_draft()
         self._kpa_remove_host_fee()
@@ -120,10 +201,32 @@ class AccountMove(models.Model):
     # === BUSINESS METHODS === #
 
     def _kpa_check_posted_write(self, vals):
-        """A posted invoice keeps its cooperative and its host fee (issue 9):
-        they change only by its flows (reset to draft, credit note)."""
+        """A posted invoice of a cooperative changes only through its flows
+        (issue 9): written directly, it takes its notes and follow-up only
+        (:data:`POSTED_FOLLOW_UP`), and keeps its cooperative and its host fee
+        whoever writes (reset to draft, or a credit note, changes them)."""
         if self.env.su:
             return
+        if not _IN_FLOW.get():
+            books = sorted(set(vals) - POSTED_FOLLOW_UP)
+            posted = self.filtered(
+                lambda m: m.state == "posted" and m.kpa_cooperative_id
+            )
+            if books and posted:
+                raise UserError(
+                    self.env._(
+                        "%(move)s is posted: only its notes and follow-up may be "
+                        "changed (%(fields)s cannot). Reset it to draft, or issue "
+                        "a credit note.",
+                        move=posted[0].display_name,
+                        fields=", ".join(
+                            self._fields[name].get_description(self.env)["string"]
+                            if name in self._fields
+                            else name
+                            for name in books
+                        ),
+                    )
+                )
         frozen = {"kpa_cooperative_id", "kpa_host_fee_rate", "kpa_host_fee_amount"}
         fnames = frozen.intersection(vals)
         if not fnames:

@@ -93,6 +93,7 @@ POSTED_INVOICE_NOTES = {
     "narration",
     "checked",
     "is_move_sent",
+    "sending_data",
     "payment_reference",
     "partner_bank_id",
     "preferred_payment_method_line_id",

@@ -320,6 +320,36 @@ class TestCooperativeInvoicing(KpaCooperativeCommon):
             [100.0, 50.0, 100.0, 50.0, 100.0, 50.0],
         )
 
+    def test_posted_invoice_changes_only_through_its_flows(self):
+        """Issue 9: written directly, a posted invoice of a cooperative takes
+        only notes and follow-up, even from its host's accountants; its
+        flows (reset to draft, cancel) still write it."""
+        invoice = self._invoice(self.coop_a)
+        accountant = invoice.with_user(self.accountant)
+        accountant.write({"narration": "<p>Paid by transfer</p>", "ref": "PO 7"})
+        self.assertEqual(invoice.ref, "PO 7")
+        for vals in (
+            {"amount_total": invoice.amount_total + 1},
+            {"state": "draft"},
+            {"name": "FAC/0001"},
+            {"invoice_date_due": "2030-01-01"},
+            {"ref": "PO 8", "payment_state": "paid"},
+        ):
+            with self.subTest(vals=vals):
+                before = invoice.read(list(vals))
+                with self.assertRaises(UserError), self.env.cr.savepoint():
+                    accountant.write(vals)
+                self.env.invalidate_all()
+                self.assertEqual(invoice.read(list(vals)), before)
+        accountant.button_draft()
+        self.assertEqual(invoice.state, "draft")
+        accountant.write({"invoice_date_due": "2030-01-01"})
+        accountant.action_post()
+        self.assertEqual(invoice.state, "posted")
+        accountant.button_draft()
+        accountant.button_cancel()
+        self.assertEqual(invoice.state, "cancel")
+
     def test_posted_invoice_keeps_its_cooperative(self):
         """Issue 9: a posted invoice of a cooperative keeps its cooperative
         and host fee; reset to draft, it may go to another cooperative of
