@@ -137,7 +137,13 @@ class AccountMove(models.Model):
 
     def write(self, vals):
         self._kpa_check_posted_write(vals)
-        return super().write(vals)
+        # What Odoo writes again while it handles an accepted write (its
+        # dynamic lines, their flags) is its own.
+        token = _IN_FLOW.set(True)
+        try:
+            return super().write(vals)
+        finally:
+            _IN_FLOW.reset(token)
 
     # === FLOWS === #
     # Odoo's methods that write on posted invoices: their writes are theirs.
