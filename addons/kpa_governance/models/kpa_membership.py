@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 
 class KpaMembership(models.Model):
@@ -83,7 +83,8 @@ class KpaMembership(models.Model):
         """A candidate becomes a member only by an applied admission decision
         (kpa.decision.action_apply). The one exception: the founders of a
         cooperative with no member yet, whom a network manager admits."""
-        if self.env.su:
+        if self.env.su or self.filtered(lambda m: m.state != "candidate"):
+            # kpa_cooperative refuses those who are no candidates.
             return super().action_admit(date=date)
         self.check_access("write")
         with_members = self.cooperative_id.filtered(
@@ -94,7 +95,7 @@ class KpaMembership(models.Model):
         if with_members or not self.env.user.has_group(
             "kpa_cooperative.group_kpa_manager"
         ):
-            raise UserError(self._admission_needs_decision_message())
+            raise AccessError(self._admission_needs_decision_message())
         return self.sudo().action_admit(date=date)
 
     def action_propose_admission(self):
@@ -144,7 +145,7 @@ class KpaMembership(models.Model):
         """Nobody writes an admission or an exclusion as data: they are the
         members' decisions, applied (or the founders' admission)."""
         if {"admission_decision_id", "exclusion_decision_id"} & set(vals):
-            raise UserError(
+            raise AccessError(
                 self.env._(
                     "The decision that admits or excludes a person is recorded "
                     "when it is applied, not written directly."
@@ -153,9 +154,9 @@ class KpaMembership(models.Model):
         if vals.get("state") == "member" and self.filtered(
             lambda m: m.state != "member"
         ):
-            raise UserError(self._admission_needs_decision_message())
+            raise AccessError(self._admission_needs_decision_message())
         if vals.get("state") == "excluded":
-            raise UserError(self._exclusion_needs_decision_message())
+            raise AccessError(self._exclusion_needs_decision_message())
 
     def _admission_needs_decision_message(self):
         return self.env._(
