@@ -9,4 +9,5 @@ from . import test_portal
 from . import test_public_pages
 from . import test_readonly_routes
 from . import test_server_rules
+from . import test_upgrade_coordinator_rights
 from . import test_views
