@@ -74,6 +74,51 @@ class KpaCooperative(models.Model):
                     )
                 )
 
+    @api.constrains("journal_id", "analytic_account_id")
+    def _check_books_own(self):
+        """A cooperative's revenue is published in its own accounts only: its
+        journal is a sales journal, and neither it nor its analytic account is
+        another cooperative's."""
+        for coop in self:
+            if coop.journal_id and coop.journal_id.type != "sale":
+                raise ValidationError(
+                    self.env._(
+                        "The journal of %(cooperative)s must be a sales journal: "
+                        "%(journal)s is not one.",
+                        cooperative=coop.name,
+                        journal=coop.journal_id.name,
+                    )
+                )
+        others = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("id", "not in", self.ids),
+                    "|",
+                    ("journal_id", "in", self.journal_id.ids),
+                    ("analytic_account_id", "in", self.analytic_account_id.ids),
+                ]
+            )
+        )
+        for coop in self:
+            other = others.filtered(
+                lambda o, c=coop: (c.journal_id and o.journal_id == c.journal_id)
+                or (
+                    c.analytic_account_id
+                    and o.analytic_account_id == c.analytic_account_id
+                )
+            )[:1]
+            if other:
+                raise ValidationError(
+                    self.env._(
+                        "%(cooperative)s keeps books of its own: its journal and its "
+                        "analytic account cannot be those of %(other)s.",
+                        cooperative=coop.name,
+                        other=other.name,
+                    )
+                )
+
     # === CRUD METHODS === #
 
     @api.model_create_multi

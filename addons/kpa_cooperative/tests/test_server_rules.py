@@ -73,6 +73,32 @@ class TestServerRules(KpaCooperativeCommon):
             lambda: self.coop_b.with_user(self.coordinator_b).action_close(),
         )
 
+    def test_books_are_the_cooperatives_own(self):
+        """Even the host's staff cannot make a cooperative's revenue go to
+        another's accounts: no journal or analytic account of another
+        cooperative, no journal that is not a sales journal."""
+        bank = self.env["account.journal"].create(
+            {
+                "name": "Bank Test",
+                "code": "BKTST",
+                "type": "bank",
+                "company_id": self.coop_a.company_id.id,
+            }
+        )
+        for user in (self.manager, self.accountant):
+            for vals in (
+                {"journal_id": self.coop_b.journal_id.id},
+                {"analytic_account_id": self.coop_b.analytic_account_id.id},
+                {"journal_id": bank.id},
+            ):
+                with self.subTest(user=user.login, vals=vals):
+                    self.assertUnchanged(
+                        self.coop_a,
+                        ["journal_id", "analytic_account_id"],
+                        lambda u=user, v=vals: self.coop_a.with_user(u).write(v),
+                        ValidationError,
+                    )
+
     def test_nobody_blanks_the_name(self):
         for name in ("", "   ", False):
             with self.subTest(name=name):
