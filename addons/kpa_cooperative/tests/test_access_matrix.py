@@ -113,6 +113,39 @@ def sells(case):
     return "sale.order" in case.env
 
 
+def spare_sales_journal(case, record, role):
+    """A sales journal of the cooperative's host that no cooperative keeps."""
+    case.spare_books = getattr(case, "spare_books", 0) + 1
+    return (
+        case.env["account.journal"]
+        .create(
+            {
+                "name": f"Spare sales {case.spare_books}",
+                "code": f"SP{case.spare_books:03d}",
+                "type": "sale",
+                "company_id": record.company_id.id,
+            }
+        )
+        .id
+    )
+
+
+def spare_analytic_account(case, record, role):
+    """An analytic account of the cooperatives' plan that no cooperative keeps."""
+    case.spare_books = getattr(case, "spare_books", 0) + 1
+    return (
+        case.env["account.analytic.account"]
+        .create(
+            {
+                "name": f"Spare account {case.spare_books}",
+                "plan_id": record.analytic_account_id.plan_id.id,
+                "company_id": record.company_id.id,
+            }
+        )
+        .id
+    )
+
+
 @tagged("post_install", "-at_install", "kpa_http")
 class TestAccessMatrixCooperative(AccessMatrixCase):
     matrix_module = "kpa_cooperative"
@@ -344,13 +377,10 @@ class TestAccessMatrixCooperative(AccessMatrixCase):
                 "host_fee_rate": lambda case, record, role: 12.5,
                 "decision_quorum": lambda case, record, role: 60,
                 "decision_majority": lambda case, record, role: 60,
-                # Another cooperative's books, or the host's bank journal.
-                "journal_id": lambda case, record, role: case.coops[
-                    role.other
-                ].journal_id.id,
-                "analytic_account_id": lambda case, record, role: case.coops[
-                    role.other
-                ].analytic_account_id.id,
+                # New books of the host that no cooperative keeps (those of
+                # another cooperative are refused to all: test_server_rules).
+                "journal_id": spare_sales_journal,
+                "analytic_account_id": spare_analytic_account,
                 "partner_id": lambda case, record, role: case.coops[
                     role.other
                 ].partner_id.id,
