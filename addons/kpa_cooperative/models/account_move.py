@@ -1,9 +1,8 @@
-import contextvars
-import functools
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, float_compare
+
+from .flow import Flow
 
 # What the host's accountants may still write directly on a posted invoice of
 # a cooperative: notes and follow-up, which do not change the books. The
@@ -29,24 +28,9 @@ POSTED_FOLLOW_UP = frozenset(
         "source_id",
     }
 )
-# Set while a flow of the invoices runs (a Python context variable: a caller
-# of the external API cannot set it, unlike a key of the context).
-_IN_FLOW = contextvars.ContextVar("kpa_account_move_flow", default=False)
-
-
-def move_flow(method):
-    """Decorator of an invoice flow: what it writes on posted invoices is not
-    checked against :data:`POSTED_FOLLOW_UP` (Odoo's own checks apply)."""
-
-    @functools.wraps(method)
-    def flow(self, *args, **kwargs):
-        token = _IN_FLOW.set(True)
-        try:
-            return method(self, *args, **kwargs)
-        finally:
-            _IN_FLOW.reset(token)
-
-    return flow
+# The flows of the invoices: what they write on posted invoices is not checked
+# against POSTED_FOLLOW_UP (Odoo's own checks apply).
+move_flow = Flow("kpa_account_move_flow")
 
 
 class AccountMove(models.Model):
@@ -139,11 +123,8 @@ class AccountMove(models.Model):
         self._kpa_check_posted_write(vals)
         # What Odoo writes again while it handles an accepted write (its
         # dynamic lines, their flags) is its own.
-        token = _IN_FLOW.set(True)
-        try:
+        with move_flow.inside():
             return super().write(vals)
-        finally:
-            _IN_FLOW.reset(token)
 
     # === FLOWS === #
     # Odoo's methods that write on posted invoices: their writes are theirs.
@@ -213,7 +194,7 @@ class AccountMove(models.Model):
         whoever writes (reset to draft, or a credit note, changes them)."""
         if self.env.su:
             return
-        if not _IN_FLOW.get():
+        if not move_flow.running():
             books = sorted(set(vals) - POSTED_FOLLOW_UP)
             posted = self.filtered(
                 lambda m: m.state == "posted" and m.kpa_cooperative_id

@@ -1,5 +1,3 @@
-import contextvars
-import functools
 from collections import defaultdict
 
 from markupsafe import Markup
@@ -7,6 +5,8 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_round, format_list
+
+from odoo.addons.kpa_cooperative.models.flow import Flow
 
 # What a cooperative's coordinators write themselves on its confirmed orders
 # (besides their lines): the follow-up with the customer. The network
@@ -18,24 +18,9 @@ ORDER_FOLLOW_UP = frozenset(
 ORDER_HANDOVER = frozenset({"user_id"})
 # Fields whose change can take an order into a cooperative.
 ORDER_COOPERATIVE_FIELDS = frozenset({"order_line", "kpa_cooperative_id", "company_id"})
-# Set while a flow of the orders runs (not a context key: the external API
-# carries the context of its calls).
-_IN_FLOW = contextvars.ContextVar("kpa_sale_order_flow", default=False)
-
-
-def order_flow(method):
-    """Mark ``method`` as a flow of the orders: what it writes on confirmed
-    orders is not checked against :data:`ORDER_FOLLOW_UP`."""
-
-    @functools.wraps(method)
-    def flow(self, *args, **kwargs):
-        token = _IN_FLOW.set(True)
-        try:
-            return method(self, *args, **kwargs)
-        finally:
-            _IN_FLOW.reset(token)
-
-    return flow
+# The flows of the orders (confirm, cancel, lock, invoice...): what they write
+# on confirmed orders is not checked against ORDER_FOLLOW_UP.
+order_flow = Flow("kpa_sale_order_flow")
 
 
 # Lines are grouped by the id of their cooperative; this key groups the lines
@@ -245,7 +230,7 @@ class SaleOrder(models.Model):
         return orders
 
     def write(self, vals):
-        if not self.env.is_system() and not _IN_FLOW.get():
+        if not self.env.is_system() and not order_flow.running():
             self._kpa_check_confirmed_order_fields(vals)
         res = super().write(vals)
         if ORDER_COOPERATIVE_FIELDS.intersection(vals):
@@ -364,12 +349,13 @@ class SaleOrder(models.Model):
     def _create_invoices(self, grouped=False, final=False, date=None):
         """The coordinators follow their cooperatives' invoices without an
         assignment email for each: the host's accountants handle invoices."""
-        orders = self
-        if self.sudo().kpa_cooperative_id:
-            orders = self.with_context(mail_auto_subscribe_no_notify=True)
-        return super(SaleOrder, orders)._create_invoices(
-            grouped=grouped, final=final, date=date
-        )
+        if self.sudo().kpa_cooperative_id and not self.env.context.get(
+            "mail_auto_subscribe_no_notify"
+        ):
+            return self.with_context(
+                mail_auto_subscribe_no_notify=True
+            )._create_invoices(grouped=grouped, final=final, date=date)
+        return super()._create_invoices(grouped=grouped, final=final, date=date)
 
     def _prepare_invoice(self):
         values = super()._prepare_invoice()
