@@ -8,13 +8,39 @@ class SaleOrder(models.Model):
     def _compute_warehouse_id(self):
         """A cooperative's order delivers its goods from the cooperative's
         stock place (a cart mixing cooperatives becomes one order per
-        cooperative, each from its own place)."""
+        cooperative, each from its own place).
+
+        The cooperative is computed again whenever the lines change: an order
+        of no stock place keeps the warehouse it was given (Odoo chooses it
+        only on a change of salesperson or company), unless that warehouse is
+        a cooperative's place it no longer has, or belongs to another company.
+        """
+        given = self.filtered(
+            lambda order: order.warehouse_id.company_id == order.company_id
+        )
+        # The cooperatives' settings, read for any customer of the e-shop.
+        places = (
+            self.env["kpa.cooperative"]
+            .sudo()
+            .search([("warehouse_id", "in", given.warehouse_id.ids)])
+            .warehouse_id
+            if given
+            else self.env["stock.warehouse"]
+        )
+        kept = {
+            order: order.warehouse_id
+            for order in given
+            if order.warehouse_id not in places
+        }
         res = super()._compute_warehouse_id()
         for order in self:
-            # The cooperative's settings, read for any customer of the e-shop.
+            if order.state not in ("draft", "sent") and order.ids:
+                continue
             place = order.kpa_cooperative_id.sudo().warehouse_id
-            if place and order.state in ("draft", "sent"):
+            if place:
                 order.warehouse_id = place
+            elif order in kept:
+                order.warehouse_id = kept[order]
         return res
 
     def _kpa_prepare_split_order_vals(self, key, lines):

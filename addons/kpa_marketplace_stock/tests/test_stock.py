@@ -1,5 +1,6 @@
+from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import KpaStockCommon
 
@@ -45,6 +46,49 @@ class TestGoodsOfTheCooperatives(KpaStockCommon):
             orders.picking_ids.move_ids.product_id,
             (self.stool | self.bag).product_variant_ids,
         )
+
+    def test_an_order_of_no_cooperative_keeps_the_warehouse_it_was_given(self):
+        """Odoo chooses an order's warehouse on a change of salesperson or
+        company only: adding or changing lines of an order of no cooperative
+        does not take back the warehouse given to it (as Odoo's
+        sale_stock test_return_with_mto_and_multisteps_old_pull does)."""
+        crate = self.env["product.product"].create(
+            {"name": "Host's crate", "is_storable": True, "company_id": self.host.id}
+        )
+        other = self.env["stock.warehouse"].create(
+            {
+                "name": "Host's other warehouse",
+                "code": "OTH",
+                "company_id": self.host.id,
+            }
+        )
+        order_form = Form(self.env["sale.order"].with_company(self.host))
+        order_form.partner_id = self.customer
+        order_form.warehouse_id = other
+        with order_form.order_line.new() as line:
+            line.product_id = crate
+            line.product_uom_qty = 2
+        order = order_form.save()
+        self.assertEqual(order.warehouse_id, other)
+        order.order_line = [Command.create({"product_id": crate.id})]
+        self.assertEqual(order.warehouse_id, other)
+        order.action_confirm()
+        self.assertEqual(order.picking_ids.picking_type_id.warehouse_id, other)
+
+    def test_a_quotation_follows_its_cooperative_place(self):
+        """A quotation's warehouse is its cooperative's place while it has
+        one, and Odoo's default warehouse once it has none."""
+        order = self._quotation([(self.stool, 1)])
+        self.assertEqual(order.warehouse_id, self.place_a)
+        order.order_line = [
+            Command.clear(),
+            Command.create({"product_id": self.bag.product_variant_id.id}),
+        ]
+        self.assertEqual(order.warehouse_id, self.place_b)
+        order.order_line = [Command.clear()]
+        self.assertFalse(order.kpa_cooperative_id)
+        self.assertTrue(order.warehouse_id)
+        self.assertNotIn(order.warehouse_id, self.place_a | self.place_b)
 
     def test_goods_of_a_cooperative_without_place_leave_from_the_host(self):
         self.coop_b.warehouse_id = False
