@@ -10,7 +10,6 @@ import * as tourUtils from "@website_sale/js/tours/tour_utils";
  */
 registry.category("web_tour.tours").add("kpa_demo_mixed_cart", {
     url: "/en/cooperatives/moulins",
-    checkDelay: 50,
     steps: () => [
         // --- A seat of a workshop of Moulins ---
         {
