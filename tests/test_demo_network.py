@@ -4,8 +4,10 @@ purpose (the test database is created with them, as the run database is).
 """
 
 import hashlib
+import importlib.util
 import json
 from datetime import date
+from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
@@ -13,6 +15,15 @@ from odoo.tests import TransactionCase, tagged
 from odoo.tools import date_utils
 
 REF = "kpa_cooperative.%s"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def kpa_tool():
+    """tools/kpa.py (standard library only), for what it writes into databases."""
+    spec = importlib.util.spec_from_file_location("kpa_tool", ROOT / "tools" / "kpa.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @tagged("post_install", "-at_install")
@@ -44,15 +55,57 @@ class TestDemoNetwork(TransactionCase):
 
     def test_localhost_lands_on_the_network_website(self):
         """http://localhost:8069, which `./kpa run` serves, is the network's
-        website; any other address (127.0.0.1, as in tests) is Odoo's."""
+        website once `./kpa run` has bound it; any other address (127.0.0.1,
+        as in tests) is Odoo's. Unbound, as the demo data leaves it, no
+        request is taken from Odoo's default website, not even those Odoo's
+        tests make up for "localhost" (MockRequest)."""
         Website = self.env["website"]
         network = self.env.ref(REF % "website_network_demo")
         default = self.env.ref("website.default_website")
+        self.assertFalse(network.domain)
+        for host in ("localhost", "localhost:8069", "127.0.0.1:8069", ""):
+            self.assertEqual(Website._get_current_website_id(host), default.id, host)
+        self.env.flush_all()
+        self.env.cr.execute(
+            kpa_tool().BIND_NETWORK_WEBSITE_SQL, {"domain": "http://localhost:8069"}
+        )
+        self.env.invalidate_all()
+        self.assertEqual(network.domain, "http://localhost:8069")
         self.assertEqual(Website._get_current_website_id("localhost:8069"), network.id)
         self.assertEqual(Website._get_current_website_id("localhost:8070"), network.id)
         self.assertEqual(Website._get_current_website_id("127.0.0.1:8069"), default.id)
         self.assertEqual(Website._get_current_website_id(""), default.id)
         self.assertEqual(network.get_base_url(), "http://localhost:8069")
+        # Bound again on another port; a domain set by hand is kept.
+        self.env.cr.execute(
+            kpa_tool().BIND_NETWORK_WEBSITE_SQL, {"domain": "http://localhost:8070"}
+        )
+        self.env.invalidate_all()
+        self.assertEqual(network.domain, "http://localhost:8070")
+        network.domain = "https://kpa-cite.example.org"
+        self.env.flush_all()
+        self.env.cr.execute(
+            kpa_tool().BIND_NETWORK_WEBSITE_SQL, {"domain": "http://localhost:8069"}
+        )
+        self.env.invalidate_all()
+        self.assertEqual(network.domain, "https://kpa-cite.example.org")
+
+    def test_odoo_demo_websites_keep_their_menu(self):
+        """The network's menu entries are the network website's; Odoo's demo
+        websites keep the menu Odoo's demo gave them (its tours click on it)."""
+        network = self.env.ref(REF % "website_network_demo")
+        odoo_websites = self.env["website"].search([("id", "!=", network.id)])
+        self.assertTrue(odoo_websites)
+        menus = self.env["website.menu"].search(
+            [("url", "in", ("/cooperatives", "/accounts"))]
+        )
+        self.assertEqual(
+            set(menus.filtered("website_id").mapped("url")),
+            {"/cooperatives", "/accounts"},
+        )
+        self.assertEqual(menus.website_id, network)
+        for website in odoo_websites:
+            self.assertIn("/shop", website.menu_id.child_id.mapped("url"), website.name)
 
     def _on_sale(self, website):
         """The products a visitor finds in the website's e-shop."""

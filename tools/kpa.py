@@ -687,6 +687,46 @@ def module_states(conf, dbname):
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+# The address the demo network's website answers on is the server's, not the
+# demo data's: bound here for the port `./kpa run` serves. A website bound to
+# localhost in the demo data would also answer every request whose host is
+# "localhost" (Odoo ignores the port when none matches exactly), such as the
+# requests Odoo's tests make up (website.tools.MockRequest), and take them
+# from Odoo's default website. A domain set by hand (not localhost) is kept.
+BIND_NETWORK_WEBSITE_SQL = """
+UPDATE website SET domain = %(domain)s
+ WHERE id = (SELECT res_id FROM ir_model_data
+              WHERE module = 'kpa_cooperative' AND name = 'website_network_demo')
+   AND (COALESCE(domain, '') = '' OR domain LIKE 'http://localhost:%%')
+"""
+
+
+def bind_network_website(conf, dbname, port):
+    """Make the demo network's website answer on http://localhost:`port`
+    (nothing to do in a database without the demo network)."""
+    code = (
+        "import configparser, sys, psycopg2\n"
+        "c = configparser.ConfigParser(); c.read(sys.argv[1]); o = c['options']\n"
+        "kw = {k: o[f'db_{k}'] for k in ('host', 'port', 'user', 'password')"
+        " if o[f'db_{k}'] != 'False'}\n"
+        "cn = psycopg2.connect(dbname=sys.argv[2], **kw)\n"
+        "with cn, cn.cursor() as cr:\n"
+        "    cr.execute(sys.argv[3], {'domain': sys.argv[4]})\n"
+    )
+    run(
+        [
+            str(python_bin()),
+            "-c",
+            code,
+            str(conf),
+            dbname,
+            BIND_NETWORK_WEBSITE_SQL,
+            f"http://localhost:{port}",
+        ],
+        quiet=True,
+    )
+
+
 def drop_database(src, conf, dbname):
     """Drop a database and its filestore (no error when it does not exist)."""
     odoo_db(src, conf, "drop", dbname)
@@ -902,6 +942,7 @@ def cmd_run(args):
     for port, variable in ports:
         check_port(port, variable)
     http, *gevent = ports
+    bind_network_website(conf, args.db, http[0])
     if gevent:
         say(
             f"serving Odoo with {args.workers} workers on http://localhost:{http[0]} "
@@ -1571,6 +1612,7 @@ def cmd_screenshots(args):
                 "keeps the database open), then run the command again."
             )
     port = free_port()
+    bind_network_website(conf, SCREENSHOTS_DB, port)
     logs = LOCAL / "logs"
     logs.mkdir(exist_ok=True)
     log_path = logs / f"{SCREENSHOTS_DB}-odoo.log"

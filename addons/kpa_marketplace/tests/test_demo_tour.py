@@ -39,8 +39,8 @@ class TestDemoMixedCartTour(HttpCase):
         cls.moulins = cls.env.ref("kpa_cooperative.cooperative_moulins_demo")
         cls.illicoop = cls.env.ref("kpa_cooperative.cooperative_illicoop_demo")
         cls.labo_140 = cls.env.ref("kpa_marketplace_stock.warehouse_labo_140_demo")
-        # The network's website answers on localhost; the browser of the test
-        # opens the test server's address.
+        # The network's website answers on the address `./kpa run` gives it;
+        # here, on the test server's, which the test's browser opens.
         network = cls.env.ref("kpa_cooperative.website_network_demo")
         network.domain = cls.base_url()
         english = cls.env["res.lang"]._activate_lang("en_US")

@@ -8,9 +8,9 @@ class KpaDemoWebsiteCase(HttpCase):
     `./kpa run`: they read the demo records on purpose, and are skipped on a
     database without them.
 
-    The network's website answers on http://localhost:8069 in the demo, Odoo's
-    default website on any other address: during these tests, it answers on
-    the address of the tests' server.
+    The network's website answers on the address `./kpa run` binds it to
+    (http://localhost:8069), Odoo's default website on any other address:
+    during these tests, it answers on the address of the tests' server.
     """
 
     @classmethod
