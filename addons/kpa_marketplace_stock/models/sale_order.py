@@ -10,13 +10,21 @@ class SaleOrder(models.Model):
         stock place (a cart mixing cooperatives becomes one order per
         cooperative, each from its own place).
 
-        The cooperative is computed again whenever the lines change: an order
-        of no stock place keeps the warehouse it was given (Odoo chooses it
-        only on a change of salesperson or company), unless that warehouse is
-        a cooperative's place it no longer has, or belongs to another company.
+        The cooperative is computed again whenever the lines change: when the
+        ORM computes the warehouse again for that reason, an order of no stock
+        place keeps the warehouse it was given (Odoo chooses it on a change of
+        salesperson or company only), unless that warehouse is a cooperative's
+        place it no longer has, or belongs to another company. Called
+        directly (as Click & Collect does to reset it), Odoo's choice is made.
         """
-        given = self.filtered(
-            lambda order: order.warehouse_id.company_id == order.company_id
+        placed = self.filtered(
+            lambda order: (order.state in ("draft", "sent") or not order.ids)
+            and order.kpa_cooperative_id.sudo().warehouse_id
+        )
+        field = self._fields["warehouse_id"]
+        given = (self - placed).filtered(
+            lambda order: self.env.is_protected(field, order)
+            and order.warehouse_id.company_id == order.company_id
         )
         # The cooperatives' settings, read for any customer of the e-shop.
         places = (
@@ -32,15 +40,14 @@ class SaleOrder(models.Model):
             for order in given
             if order.warehouse_id not in places
         }
-        res = super()._compute_warehouse_id()
-        for order in self:
-            if order.state not in ("draft", "sent") and order.ids:
-                continue
-            place = order.kpa_cooperative_id.sudo().warehouse_id
-            if place:
-                order.warehouse_id = place
-            elif order in kept:
-                order.warehouse_id = kept[order]
+        # Odoo's choice for the others only (its default warehouse is looked
+        # up order by order).
+        res = super(SaleOrder, self - placed)._compute_warehouse_id()
+        for order in placed:
+            order.warehouse_id = order.kpa_cooperative_id.sudo().warehouse_id
+        for order, warehouse in kept.items():
+            if order.state in ("draft", "sent") or not order.ids:
+                order.warehouse_id = warehouse
         return res
 
     def _kpa_prepare_split_order_vals(self, key, lines):

@@ -75,6 +75,28 @@ class TestGoodsOfTheCooperatives(KpaStockCommon):
         order.action_confirm()
         self.assertEqual(order.picking_ids.picking_type_id.warehouse_id, other)
 
+    def test_odoo_chooses_the_warehouse_when_asked_to(self):
+        """Called directly (as Click & Collect does when the customer gives up
+        the pickup), the warehouse is Odoo's choice again."""
+        crate = self.env["product.product"].create(
+            {"name": "Host's crate", "is_storable": True, "company_id": self.host.id}
+        )
+        other = self.env["stock.warehouse"].create(
+            {
+                "name": "Host's other warehouse",
+                "code": "OTH",
+                "company_id": self.host.id,
+            }
+        )
+        order = self._quotation([(crate.product_tmpl_id, 1)])
+        default = order.warehouse_id
+        self.assertNotIn(default, self.place_a | self.place_b | other)
+        order.warehouse_id = other
+        order.order_line = [Command.create({"product_id": crate.id})]
+        self.assertEqual(order.warehouse_id, other)
+        order._compute_warehouse_id()
+        self.assertEqual(order.warehouse_id, default)
+
     def test_a_quotation_follows_its_cooperative_place(self):
         """A quotation's warehouse is its cooperative's place while it has
         one, and Odoo's default warehouse once it has none."""
