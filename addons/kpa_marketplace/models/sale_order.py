@@ -196,10 +196,15 @@ class SaleOrder(models.Model):
 
     def _confirmation_error_message(self):
         error = super()._confirmation_error_message()
-        if error:
+        if error or self.env.context.get(SPLIT_CONFIRM):
+            # An order split off a quotation holds lines checked with it.
             return error
+        # The cooperative's state as stored on the service (read at once).
+        closed = self.order_line.product_id.product_tmpl_id.filtered(
+            lambda template: template.kpa_cooperative_state == "closed"
+        )
         closed_lines = self.order_line.filtered(
-            lambda line: line.product_id.kpa_cooperative_state == "closed"
+            lambda line: line.product_id.product_tmpl_id in closed
         )
         if closed_lines:
             cooperatives = closed_lines.product_id.kpa_cooperative_id.sudo()
