@@ -8,3 +8,4 @@ from . import payment_transaction
 from . import website
 from . import sale_report
 from . import account_invoice_report
+from . import account_move

@@ -8,6 +8,8 @@ from odoo.tools import SQL, float_round, format_list
 
 from odoo.addons.kpa_cooperative.models.flow import Flow
 
+from .account_move import SALESPERSONS_AT_ONCE
+
 # What a cooperative's coordinators write themselves on its confirmed orders
 # (besides their lines): the follow-up with the customer. The network
 # managers also hand an order to another salesperson. Everything else of a
@@ -353,13 +355,16 @@ class SaleOrder(models.Model):
     @order_flow
     def _create_invoices(self, grouped=False, final=False, date=None):
         """The coordinators follow their cooperatives' invoices without an
-        assignment email for each: the host's accountants handle invoices."""
+        assignment email for each (the host's accountants handle invoices),
+        each coordinator's invoices at once."""
         if self.sudo().kpa_cooperative_id and not self.env.context.get(
-            "mail_auto_subscribe_no_notify"
+            SALESPERSONS_AT_ONCE
         ):
-            return self.with_context(
-                mail_auto_subscribe_no_notify=True
+            moves = self.with_context(
+                mail_auto_subscribe_no_notify=True, **{SALESPERSONS_AT_ONCE: True}
             )._create_invoices(grouped=grouped, final=final, date=date)
+            moves._kpa_subscribe_salespersons()
+            return moves.with_context(**{SALESPERSONS_AT_ONCE: False})
         return super()._create_invoices(grouped=grouped, final=final, date=date)
 
     def _prepare_invoice(self):

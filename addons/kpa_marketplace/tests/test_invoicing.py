@@ -60,6 +60,29 @@ class TestInvoicingThroughTheHost(KpaMarketplaceCommon):
         self.assertTrue(invoice_a.name.endswith("/00001"))
         self.assertTrue(invoice_b.name.endswith("/00001"))
 
+    def test_coordinators_follow_their_invoices_without_an_email(self):
+        """Each invoice is followed by its salesperson (the cooperative's
+        coordinator), with the subtypes Odoo gives a salesperson, and no
+        assignment email is sent."""
+        orders = self.order_a | self.order_b
+        Subtype = self.env["mail.message.subtype"]
+        subtypes = Subtype._get_auto_subscription_subtypes("account.move")[1]
+        mails = self.env["mail.mail"].search_count([])
+        invoices = self._invoice(orders)
+        for invoice in invoices:
+            user = invoice.invoice_user_id
+            self.assertTrue(user)
+            follower = invoice.message_follower_ids.filtered(
+                lambda f, partner=user.partner_id: f.partner_id == partner
+            )
+            self.assertEqual(follower.subtype_ids.ids, sorted(subtypes), invoice.name)
+        self.assertEqual(self.env["mail.mail"].search_count([]), mails)
+        self.assertFalse(
+            invoices.message_ids.filtered(
+                lambda message: "assigned" in (message.body or "")
+            )
+        )
+
     def test_host_order_is_invoiced_by_the_host_alone(self):
         order = self._quotation([(self.service_a1, 1), (self.host_product, 1)])
         order.action_confirm()
