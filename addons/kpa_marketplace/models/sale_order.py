@@ -916,10 +916,15 @@ class SaleOrder(models.Model):
             "mail.mail_activity_data_todo", raise_if_not_found=False
         )
         model = self.env["ir.model"]._get_id("sale.order")
+        today = fields.Date.context_today(self)
+        # In the coordinator's language, not the customer's.
+        env_of_lang = {}
         vals_list = []
         for order in self.filtered("kpa_cooperative_id"):
             cooperative = order.kpa_cooperative_id.sudo()
             for user in cooperative.coordinator_ids - self.env.user:
+                if user.lang not in env_of_lang:
+                    env_of_lang[user.lang] = self.with_context(lang=user.lang).env
                 vals_list.append(
                     {
                         "res_model_id": model,
@@ -928,13 +933,12 @@ class SaleOrder(models.Model):
                         "activity_type_id": activity_type.id
                         if activity_type
                         else False,
-                        # In the coordinator's language, not the customer's.
-                        "summary": self.with_context(lang=user.lang).env._(
+                        "summary": env_of_lang[user.lang]._(
                             "New order %(order)s for %(cooperative)s",
                             order=order.name,
                             cooperative=cooperative.name,
                         ),
-                        "date_deadline": fields.Date.context_today(self),
+                        "date_deadline": today,
                     }
                 )
         if vals_list:
