@@ -48,6 +48,11 @@ class KpaCooperativeCommon(AccountTestInvoicingCommon):
                 "default_lang_id": english.id,
             }
         )
+        # The network's menu entry, as a host's website has it (the demo data
+        # leave it on the demo network's website only).
+        menu = cls.env.ref("kpa_cooperative.menu_cooperatives").sudo()
+        if menu.url not in website.menu_id.child_id.mapped("url"):
+            menu.copy({"parent_id": website.menu_id.id, "website_id": website.id})
         return website
 
     @classmethod
