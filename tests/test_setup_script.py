@@ -273,9 +273,16 @@ def test_run_with_workers_serves_with_the_prefork_server(
     monkeypatch.setattr(tool, "setup_lock", contextlib.nullcontext)
     monkeypatch.setattr(tool, "ensure_run_database", lambda *args: None)
     monkeypatch.setattr(tool.os, "execv", lambda path, cmd: seen.update(cmd=cmd))
+    monkeypatch.setattr(
+        tool,
+        "bind_network_website",
+        lambda conf, dbname, port: seen.update(bound=(dbname, port)),
+    )
 
     tool.main(["run", "--workers", str(workers), "--", "--log-level=warn"])
 
+    # The demo network's website answers on the port served.
+    assert seen["bound"] == ("kpa", 8169)
     cmd = seen["cmd"]
     assert cmd[cmd.index("-d") + 1 : cmd.index("-d") + 3] == [
         "kpa",
