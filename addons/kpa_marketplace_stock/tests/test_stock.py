@@ -47,11 +47,9 @@ class TestGoodsOfTheCooperatives(KpaStockCommon):
             (self.stool | self.bag).product_variant_ids,
         )
 
-    def test_an_order_of_no_cooperative_keeps_the_warehouse_it_was_given(self):
-        """Odoo chooses an order's warehouse on a change of salesperson or
-        company only: adding or changing lines of an order of no cooperative
-        does not take back the warehouse given to it (as Odoo's
-        sale_stock test_return_with_mto_and_multisteps_old_pull does)."""
+    def _host_goods_and_other_warehouse(self):
+        """Goods of the host (of no cooperative) and a second warehouse of the
+        host, which is no cooperative's place."""
         crate = self.env["product.product"].create(
             {"name": "Host's crate", "is_storable": True, "company_id": self.host.id}
         )
@@ -62,6 +60,14 @@ class TestGoodsOfTheCooperatives(KpaStockCommon):
                 "company_id": self.host.id,
             }
         )
+        return crate, other
+
+    def test_an_order_of_no_cooperative_keeps_the_warehouse_it_was_given(self):
+        """Odoo chooses an order's warehouse on a change of salesperson or
+        company only: adding or changing lines of an order of no cooperative
+        does not take back the warehouse given to it (as Odoo's
+        sale_stock test_return_with_mto_and_multisteps_old_pull does)."""
+        crate, other = self._host_goods_and_other_warehouse()
         order_form = Form(self.env["sale.order"].with_company(self.host))
         order_form.partner_id = self.customer
         order_form.warehouse_id = other
@@ -78,16 +84,7 @@ class TestGoodsOfTheCooperatives(KpaStockCommon):
     def test_odoo_chooses_the_warehouse_when_asked_to(self):
         """Called directly (as Click & Collect does when the customer gives up
         the pickup), the warehouse is Odoo's choice again."""
-        crate = self.env["product.product"].create(
-            {"name": "Host's crate", "is_storable": True, "company_id": self.host.id}
-        )
-        other = self.env["stock.warehouse"].create(
-            {
-                "name": "Host's other warehouse",
-                "code": "OTH",
-                "company_id": self.host.id,
-            }
-        )
+        crate, other = self._host_goods_and_other_warehouse()
         order = self._quotation([(crate.product_tmpl_id, 1)])
         default = order.warehouse_id
         self.assertNotIn(default, self.place_a | self.place_b | other)
