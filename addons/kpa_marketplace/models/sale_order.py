@@ -280,6 +280,24 @@ class SaleOrder(models.Model):
                 )
             )
 
+    def _kpa_check_may_confirm(self):
+        """The quotations of the cooperatives are confirmed by those who sell
+        in their name (salespeople: the coordinators and network managers
+        among them), or by the customer's payment or signature (as superuser):
+        not by the host's accountants, whom Odoo lets write the orders they
+        invoice."""
+        if self.env.su or self.env.user.has_group("sales_team.group_sale_salesman"):
+            return
+        if self.sudo().order_line.product_id.kpa_cooperative_id:
+            raise AccessError(
+                self.env._(
+                    "The quotations of the cooperatives are confirmed by their "
+                    "coordinators and the network managers, or by the customer: "
+                    "%(orders)s cannot be confirmed by you.",
+                    orders=format_list(self.env, self.mapped("name")),
+                )
+            )
+
     def _kpa_check_cooperative_entry(self):
         """An order never enters a cooperative its writer does not act in
         (checked after the write: the record rules are checked before). The
@@ -327,6 +345,7 @@ class SaleOrder(models.Model):
         if self.env.context.get(SPLIT_CONFIRM):
             # Orders split off a quotation, confirmed with it: not split again.
             return super().action_confirm()
+        self._kpa_check_may_confirm()
         for order in self:
             error = order._confirmation_error_message()
             if error:

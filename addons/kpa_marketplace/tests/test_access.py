@@ -120,6 +120,19 @@ class TestMarketplaceAccess(KpaMarketplaceCommon):
                 mixed.with_user(coordinator).read(["name"])
         mixed.with_user(self.manager).read(["name"])
 
+    def test_accountants_do_not_confirm_the_cooperatives_quotations(self):
+        """The host's accountants, whom Odoo lets write the orders they
+        invoice, do not confirm a cooperative's quotation: its coordinators
+        do; nothing changes on a refusal."""
+        order = self._quotation([(self.service_a1, 1), (self.service_b1, 1)])
+        with self.assertRaisesRegex(AccessError, "confirmed by their coordinators"):
+            order.with_user(self.accountant).action_confirm()
+        self.assertEqual(order.state, "draft")
+        self.assertFalse(order.kpa_split_order_ids)
+        self.assertEqual(len(order.order_line), 2)
+        order.with_user(self.manager).action_confirm()
+        self.assertEqual(order.state, "sale")
+
     def test_coordinator_sells_only_in_own_cooperatives(self):
         """A coordinator of A creates no quotation of B's services, even with
         themselves as salesperson, nor one mixing A's and B's: nothing is
