@@ -21,6 +21,27 @@ from odoo.exceptions import UserError
 FORBIDDEN_CHARACTERS = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069\ufffd]"
 )
+# Odoo's mail plumbing of a record, which the positive lists of writable
+# fields let through: mail's own rules guard it. The activities' fields are
+# those of a record with activities.
+MAIL_FIELDS = frozenset(
+    {
+        "message_follower_ids",
+        "message_partner_ids",
+        "message_ids",
+        "message_main_attachment_id",
+    }
+)
+ACTIVITY_FIELDS = frozenset(
+    {
+        "activity_ids",
+        "activity_type_id",
+        "activity_summary",
+        "activity_user_id",
+        "activity_date_deadline",
+        "activity_note",
+    }
+)
 MAX_LENGTH = {"char": 1000, "text": 20000, "html": 50000}
 INTEGER_RANGE = (-(2**31), 2**31 - 1)
 # Hours, amounts, rates: far below this, far above any real one.

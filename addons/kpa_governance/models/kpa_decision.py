@@ -4,7 +4,11 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import format_date
 
-from odoo.addons.kpa_cooperative.models.input_check import check_input_values
+from odoo.addons.kpa_cooperative.models.input_check import (
+    ACTIVITY_FIELDS,
+    MAIL_FIELDS,
+    check_input_values,
+)
 
 DECISION_TYPES = [
     ("admission", "Admission"),
@@ -40,20 +44,6 @@ DECISION_DRAFT_FIELDS = {
     "rule_id",
     "date",
     "cooperative_id",
-}
-# Odoo's mail plumbing of the record (followers, activities, main
-# attachment), guarded by mail's own rules.
-MAIL_FIELDS = {
-    "message_follower_ids",
-    "message_partner_ids",
-    "message_ids",
-    "message_main_attachment_id",
-    "activity_ids",
-    "activity_type_id",
-    "activity_summary",
-    "activity_user_id",
-    "activity_date_deadline",
-    "activity_note",
 }
 
 
@@ -340,7 +330,7 @@ class KpaDecision(models.Model):
     def _check_writable_fields(self, vals, allowed):
         """Refuse ``vals`` when it sets a field outside ``allowed`` (a
         positive list) and Odoo's mail plumbing."""
-        refused = set(vals) - allowed - MAIL_FIELDS
+        refused = set(vals) - allowed - MAIL_FIELDS - ACTIVITY_FIELDS
         if not refused:
             return
         if self and self.filtered(lambda d: d.state != "draft"):

@@ -2,7 +2,11 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import format_date
 
-from odoo.addons.kpa_cooperative.models.input_check import check_input_values
+from odoo.addons.kpa_cooperative.models.input_check import (
+    ACTIVITY_FIELDS,
+    MAIL_FIELDS,
+    check_input_values,
+)
 
 RULE_CATEGORIES = [
     ("functioning", "Functioning"),
@@ -40,18 +44,6 @@ RULE_DRAFT_FIELDS = {
     "majority",
 }
 RULE_ADOPTED_FIELDS = {"sequence"}
-RULE_MAIL_FIELDS = {
-    "message_follower_ids",
-    "message_partner_ids",
-    "message_ids",
-    "message_main_attachment_id",
-    "activity_ids",
-    "activity_type_id",
-    "activity_summary",
-    "activity_user_id",
-    "activity_date_deadline",
-    "activity_note",
-}
 
 
 class KpaRule(models.Model):
@@ -245,16 +237,7 @@ class KpaRule(models.Model):
                 vals, RULE_ADOPTED_FIELDS if frozen else RULE_DRAFT_FIELDS
             )
         if RULE_CONTENT_FIELDS & set(vals):
-            frozen = self.filtered(lambda r: r.state != "draft")
-            if frozen:
-                raise UserError(
-                    self.env._(
-                        "The rule “%(rule)s” is %(state)s: its text no longer "
-                        "changes. Create a new version and propose its adoption.",
-                        rule=frozen[0].name,
-                        state=frozen[0]._selection_label("state").lower(),
-                    )
-                )
+            self._check_text_open()
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
@@ -349,12 +332,9 @@ class KpaRule(models.Model):
     def _cooperative_record_kind(self):
         return self.env._("a rule")
 
-    def _check_writable_fields(self, vals, allowed):
-        """Refuse ``vals`` when it sets a field outside ``allowed`` (a
-        positive list) and Odoo's mail plumbing."""
-        refused = set(vals) - allowed - RULE_MAIL_FIELDS
-        if not refused:
-            return
+    def _check_text_open(self):
+        """Only a draft rule's text changes: an adopted (or older) version is
+        replaced by a new one."""
         frozen = self.filtered(lambda r: r.state != "draft")
         if frozen:
             raise UserError(
@@ -365,6 +345,14 @@ class KpaRule(models.Model):
                     state=frozen[0]._selection_label("state").lower(),
                 )
             )
+
+    def _check_writable_fields(self, vals, allowed):
+        """Refuse ``vals`` when it sets a field outside ``allowed`` (a
+        positive list) and Odoo's mail plumbing."""
+        refused = set(vals) - allowed - MAIL_FIELDS - ACTIVITY_FIELDS
+        if not refused:
+            return
+        self._check_text_open()
         raise UserError(
             self.env._(
                 "%(fields)s of a rule are set by its versions and its adoption, "

@@ -1,7 +1,10 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from odoo.addons.kpa_cooperative.models.input_check import check_input_values
+from odoo.addons.kpa_cooperative.models.input_check import (
+    MAIL_FIELDS,
+    check_input_values,
+)
 
 CONTRIBUTION_TYPES = [
     ("work", "Hours of work"),
@@ -21,14 +24,6 @@ CONTRIBUTION_CONTENT_FIELDS = {
     "contribution_type",
     "quantity",
     "date",
-}
-# Odoo's mail plumbing of the records (followers, messages), guarded by
-# mail's own rules.
-MAIL_FIELDS = {
-    "message_follower_ids",
-    "message_partner_ids",
-    "message_ids",
-    "message_main_attachment_id",
 }
 
 
